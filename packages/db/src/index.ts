@@ -1,0 +1,7 @@
+export { createDatabase, type Database, transaction } from "./database.ts";
+export { devDataDir, resolveDatabaseUrl } from "./dev-database.ts";
+export { type EmbeddedCluster, startEmbeddedPostgres } from "./embedded.ts";
+export { ConfigError, readDatabaseEnv } from "./env.ts";
+export { migrate, migrationsApplied } from "./migrate.ts";
+export { decryptSql, decryptToken, encryptSql, encryptToken } from "./token-crypto.ts";
+export type { PrismaClient } from "./generated/prisma/client.ts";

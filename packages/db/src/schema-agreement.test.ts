@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "./migrate.ts";
+import { schemaDifferences, shapeFromDatabase, shapeFromPrismaSchema } from "./schema-agreement.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+const prismaSchema = readFileSync(new URL("../prisma/schema.prisma", import.meta.url), "utf8");
+
+describe("schema.prisma and the SQL migrations", () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    await migrate(db.url);
+  });
+
+  it("agree on every table, column, type, nullability, key, index and foreign key", async () => {
+    const differences = schemaDifferences(
+      await shapeFromPrismaSchema(prismaSchema),
+      await shapeFromDatabase(db.pool),
+    );
+    expect(differences).toEqual([]);
+  });
+
+  it("notices a field added to schema.prisma only", async () => {
+    const edited = prismaSchema.replace(
+      "  plan      String   @default(\"free\")",
+      "  plan      String   @default(\"free\")\n  country   String?",
+    );
+    const differences = schemaDifferences(
+      await shapeFromPrismaSchema(edited),
+      await shapeFromDatabase(db.pool),
+    );
+    expect(differences).toEqual(["organizations: country text null missing in database"]);
+  });
+
+  it("notices a column, an index or a nullability change made in the database only", async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query('ALTER TABLE "shopify_products" ADD COLUMN "seo_title" TEXT');
+      await client.query('CREATE INDEX "extra_idx" ON "shopify_orders" ("email")');
+      await client.query('ALTER TABLE "shopify_customers" ALTER COLUMN "email" SET NOT NULL');
+      const differences = schemaDifferences(
+        await shapeFromPrismaSchema(prismaSchema),
+        await shapeFromDatabase(client),
+      );
+      expect(differences.sort()).toEqual([
+        "shopify_customers: email text not null not in schema",
+        "shopify_customers: email text null missing in database",
+        "shopify_orders: index (email) not in schema",
+        "shopify_products: seo_title text null not in schema",
+      ]);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
+
+  it("records migrations as prisma migrate deploy does, and applies each only once", async () => {
+    expect(await migrate(db.url)).toEqual([]);
+    const rows = await db.pool.query(
+      `SELECT migration_name, length(checksum) AS checksum_length, applied_steps_count
+       FROM "_prisma_migrations"`,
+    );
+    expect(rows.rows).toEqual([
+      { migration_name: "20261126160000_init", checksum_length: 64, applied_steps_count: 1 },
+    ]);
+  });
+
+  it("lets only one of several processes starting together apply them", async () => {
+    const fresh = await createTestDatabase({ empty: true });
+    const results = await Promise.all([migrate(fresh.url), migrate(fresh.url), migrate(fresh.url)]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 1]);
+  });
+});

@@ -1,0 +1,25 @@
+import type pg from "pg";
+
+type Queryable = Pick<pg.ClientBase, "query">;
+
+// The key is always a bind parameter: it never appears in SQL text, pg_stat_statements or logs.
+export const encryptSql = (token: string, key: string) =>
+  `pgp_sym_encrypt(${token}, ${key}, 'cipher-algo=aes256')`;
+export const decryptSql = (cipher: string, key: string) => `pgp_sym_decrypt(${cipher}, ${key})`;
+
+/** pgcrypto AES-256 ciphertext of a Shopify token. */
+export async function encryptToken(db: Queryable, token: string, key: string): Promise<Buffer> {
+  const result = await db.query<{ cipher: Buffer }>(
+    `SELECT ${encryptSql("$1", "$2")} AS cipher`,
+    [token, key],
+  );
+  return result.rows[0]!.cipher;
+}
+
+export async function decryptToken(db: Queryable, cipher: Buffer, key: string): Promise<string> {
+  const result = await db.query<{ token: string }>(`SELECT ${decryptSql("$1", "$2")} AS token`, [
+    cipher,
+    key,
+  ]);
+  return result.rows[0]!.token;
+}
