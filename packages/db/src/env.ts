@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "./config.ts";
 
 const schema = z.object({
   DATABASE_URL: z
@@ -9,15 +10,5 @@ const schema = z.object({
 
 /** The database settings; without DATABASE_URL an embedded PostgreSQL is used. */
 export function readDatabaseEnv(source: NodeJS.ProcessEnv = process.env) {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  return { databaseUrl: parsed.data.DATABASE_URL };
-}
-
-/** A configuration problem: start-up stops with this one line. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+  return { databaseUrl: parseEnv(schema, source).DATABASE_URL };
 }

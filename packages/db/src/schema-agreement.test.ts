@@ -16,7 +16,7 @@ describe("schema.prisma and the SQL migrations", () => {
 
   it("agree on every table, column, type, nullability, key, index and foreign key", async () => {
     const differences = schemaDifferences(
-      await shapeFromPrismaSchema(prismaSchema),
+      shapeFromPrismaSchema(prismaSchema),
       await shapeFromDatabase(db.pool),
     );
     expect(differences).toEqual([]);
@@ -28,7 +28,7 @@ describe("schema.prisma and the SQL migrations", () => {
       "  plan      String   @default(\"free\")\n  country   String?",
     );
     const differences = schemaDifferences(
-      await shapeFromPrismaSchema(edited),
+      shapeFromPrismaSchema(edited),
       await shapeFromDatabase(db.pool),
     );
     expect(differences).toEqual(["organizations: country text null missing in database"]);
@@ -42,7 +42,7 @@ describe("schema.prisma and the SQL migrations", () => {
       await client.query('CREATE INDEX "extra_idx" ON "shopify_orders" ("email")');
       await client.query('ALTER TABLE "shopify_customers" ALTER COLUMN "email" SET NOT NULL');
       const differences = schemaDifferences(
-        await shapeFromPrismaSchema(prismaSchema),
+        shapeFromPrismaSchema(prismaSchema),
         await shapeFromDatabase(client),
       );
       expect(differences.sort()).toEqual([

@@ -31,8 +31,10 @@ const nativeTypes: Record<string, (args: string[]) => string> = {
 };
 
 /** What `schema.prisma` says the database must look like. */
-export async function shapeFromPrismaSchema(schema: string): Promise<Map<string, TableShape>> {
-  const { datamodel } = await getDMMF({ datamodel: schema });
+export function shapeFromPrismaSchema(schema: string): Map<string, TableShape> {
+  const dmmf = getDMMF({ datamodel: schema });
+  if ("error" in dmmf) throw dmmf.error;
+  const { datamodel } = dmmf;
   const tables = new Map<string, TableShape>();
   const models = new Map(datamodel.models.map((model) => [model.name, model]));
   for (const model of datamodel.models) {

@@ -1,0 +1,40 @@
+import { appRouter, type Services } from "@roestify/api";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { errorHandler, notFound } from "./errors.ts";
+import { healthRoutes } from "./health.ts";
+import { requestContext, restRoute } from "./rest.ts";
+
+export function createApp(services: Services) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: services.log,
+      // The path only: query strings carry OAuth codes and signatures.
+      serializers: { req: (req) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }) },
+    }),
+  );
+  // Every body is JSON here; anything over 100 kB is refused before it is read in full.
+  app.use(express.json({ limit: "100kb", type: () => true }));
+
+  app.use(healthRoutes(services));
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => requestContext(services, req),
+    }),
+  );
+  app.get(
+    "/api/v1/shopify/status",
+    restRoute(services, (caller) => caller.shopify.status()),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler(services.log));
+  return app;
+}

@@ -1,0 +1,20 @@
+import { parseEnv } from "@roestify/db";
+import { z } from "zod";
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .transform((env) => ({
+    ...env,
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+  }));
+
+export type WebEnv = z.infer<typeof schema>;
+
+export function readWebEnv(source: NodeJS.ProcessEnv = process.env): WebEnv {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,26 @@
+import { ApiError, type Logger, toApiError } from "@roestify/api";
+import type { ErrorRequestHandler, RequestHandler } from "express";
+
+export const notFound: RequestHandler = () => {
+  throw new ApiError("not_found");
+};
+
+/** Every error leaves as the contract's envelope; unexpected ones are logged, never shown. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const apiError = fromBodyParser(error) ?? toApiError(error);
+    if (apiError.status >= 500) log.error({ err: error, url: req.path }, "request failed");
+    res.status(apiError.status).set(apiError.headers).json(apiError.toBody());
+  };
+}
+
+function fromBodyParser(error: { type?: string }): ApiError | undefined {
+  if (error.type === "entity.too.large") return new ApiError("payload_too_large");
+  if (error.type === "entity.parse.failed") {
+    return new ApiError("invalid_request", { message: "Der Body ist kein gültiges JSON." });
+  }
+  if (error.type?.startsWith("encoding.") || error.type === "charset.unsupported") {
+    return new ApiError("invalid_request");
+  }
+  return undefined;
+}

@@ -1,0 +1,13 @@
+import { parseEnv } from "@roestify/db";
+import { z } from "zod";
+
+const schema = z.object({
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnv(schema, source);
+}

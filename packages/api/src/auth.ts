@@ -1,0 +1,39 @@
+import { errors, jwtVerify } from "jose";
+import { z } from "zod";
+import { ApiError } from "./errors.ts";
+
+export interface User {
+  id: string;
+  organizationId: string;
+}
+
+const claims = z.object({
+  sub: z.string().min(1),
+  org: z.string().min(1),
+  exp: z.number(),
+});
+
+/**
+ * The user a `Bearer` JWT names. Only HS256 with our secret is accepted (so neither `none` nor a
+ * public-key algorithm can be smuggled in); `sub`, `org` and `exp` are required.
+ */
+export async function authenticate(
+  authorization: string | undefined,
+  secret: Uint8Array,
+): Promise<User> {
+  const token = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? "")?.[1];
+  if (!token) throw new ApiError("unauthorized");
+  try {
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: ["HS256"],
+      requiredClaims: ["sub", "org", "exp"],
+    });
+    const parsed = claims.parse(payload);
+    return { id: parsed.sub, organizationId: parsed.org };
+  } catch (error) {
+    if (error instanceof errors.JOSEError || error instanceof z.ZodError) {
+      throw new ApiError("unauthorized");
+    }
+    throw error;
+  }
+}

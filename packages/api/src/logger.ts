@@ -1,0 +1,31 @@
+import { pino } from "pino";
+
+/**
+ * The one logger setup of web and worker. Secrets never reach a log line: headers that carry
+ * them and any field named like a token or secret are redacted wherever they appear.
+ */
+export function createLogger(options: { name: string; level?: string }) {
+  return pino({
+    name: options.name,
+    level: options.level ?? "info",
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'req.headers["x-shopify-access-token"]',
+        "*.access_token",
+        "*.refresh_token",
+        "*.accessToken",
+        "*.refreshToken",
+        "*.client_secret",
+        "*.code",
+        "*.token",
+        "*.password",
+        "*.secret",
+      ],
+      censor: "[redacted]",
+    },
+  });
+}
+
+export type Logger = ReturnType<typeof createLogger>;

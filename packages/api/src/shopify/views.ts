@@ -1,0 +1,63 @@
+import type { Database, MirrorTable } from "@roestify/db";
+import { mirrorTables } from "@roestify/db";
+
+type Prisma = Database["prisma"];
+type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
+type Location = Awaited<ReturnType<Prisma["shopifyLocation"]["findMany"]>>[number];
+type SyncJob = NonNullable<Awaited<ReturnType<Prisma["shopifySyncJob"]["findUnique"]>>>;
+
+export const jobTypes = ["full_sync", "incremental_sync", "inventory_push"] as const;
+export type JobType = (typeof jobTypes)[number];
+
+export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
+
+/** A connection as the API shows it: never a token, not even encrypted. */
+export function connectionView(connection: Connection, locations: Location[]) {
+  return {
+    shop: connection.shop,
+    status: connection.status,
+    scopes: connection.scopes.split(",").filter(Boolean),
+    connected_at: connection.connectedAt.toISOString(),
+    locations: locations.map((location) => ({
+      id: locationGid(location.shopifyId),
+      name: location.name,
+      is_primary: location.isPrimary,
+      is_active: location.isActive,
+    })),
+    inventory_location_id:
+      connection.inventoryLocationId === null ? null : locationGid(connection.inventoryLocationId),
+  };
+}
+
+export function jobView(job: SyncJob) {
+  return {
+    id: job.id,
+    type: job.type as JobType,
+    status: job.status,
+    attempts: job.attempts,
+    max_attempts: job.maxAttempts,
+    progress: job.progress,
+    last_error: job.lastError,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    finished_at: job.finishedAt?.toISOString() ?? null,
+    rows_written: { ...zeroCounts(), ...(job.rowsWritten as object) },
+  };
+}
+
+export function zeroCounts(): Record<MirrorTable, number> {
+  return Object.fromEntries(mirrorTables.map((table) => [table, 0])) as Record<MirrorTable, number>;
+}
+
+/** Rows of each mirror table that belong to the connection. */
+export async function mirrorCounts(
+  db: Database,
+  connectionId: string | undefined,
+): Promise<Record<MirrorTable, number>> {
+  if (!connectionId) return zeroCounts();
+  const selects = mirrorTables.map(
+    (table) => `(SELECT count(*) FROM ${table} WHERE connection_id = $1)::int AS ${table}`,
+  );
+  const result = await db.pool.query(`SELECT ${selects.join(", ")}`, [connectionId]);
+  return result.rows[0] as Record<MirrorTable, number>;
+}

@@ -1,0 +1,29 @@
+import { parseEnv } from "@roestify/db";
+import { z } from "zod";
+
+export const defaultScopes =
+  "read_products,read_orders,read_all_orders,read_customers,read_fulfillments,read_inventory,write_inventory,read_locations";
+
+const schema = z.object({
+  SHOPIFY_API_KEY: z.string({ error: "is required (or run `pnpm start` for the demo)" }).min(1),
+  SHOPIFY_API_SECRET: z.string({ error: "is required" }).min(1, "is required"),
+  SHOPIFY_SCOPES: z
+    .string()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be comma-separated scopes like read_products")
+    .default(defaultScopes),
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/, "must look like 2026-10")
+    .default("2026-10"),
+  SHOPIFY_API_ORIGIN: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  TOKEN_ENCRYPTION_KEY: z
+    .string({ error: "is required" })
+    .min(32, "must be at least 32 characters"),
+});
+
+export type ShopifyEnv = z.infer<typeof schema>;
+
+/** The Shopify app's credentials and where Shopify is (a simulator in development and tests). */
+export function readShopifyEnv(source: NodeJS.ProcessEnv = process.env): ShopifyEnv {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,1 @@
+export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
