@@ -1,5 +1,5 @@
-import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter } from "@roestify/api";
+import { createTRPCClient, httpLink } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { readEnvelope, signUserToken, startTestApp } from "./testing.ts";
 
@@ -100,7 +100,10 @@ describe("authentication", () => {
   });
 
   it("creates the organisation with plan free on first sight", async () => {
-    const response = await get("/api/v1/shopify/status", await signUserToken({ org: "roesterei-a" }));
+    const response = await get(
+      "/api/v1/shopify/status",
+      await signUserToken({ org: "roesterei-a" }),
+    );
     expect(response.status).toBe(200);
     const org = await db.pool.query("SELECT plan FROM organizations WHERE id = 'roesterei-a'");
     expect(org.rows).toEqual([{ plan: "free" }]);

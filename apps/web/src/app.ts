@@ -5,6 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
 
 export function createApp(services: Services) {
@@ -15,7 +16,9 @@ export function createApp(services: Services) {
     pinoHttp({
       logger: services.log,
       // The path only: query strings carry OAuth codes and signatures.
-      serializers: { req: (req) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }) },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }),
+      },
     }),
   );
   // Every body is JSON here; anything over 100 kB is refused before it is read in full.
@@ -29,6 +32,7 @@ export function createApp(services: Services) {
       createContext: ({ req }) => requestContext(services, req),
     }),
   );
+  app.use(oauthRoutes(services));
   app.get(
     "/api/v1/shopify/status",
     restRoute(services, (caller) => caller.shopify.status()),

@@ -1,17 +1,11 @@
 import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
-const schema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-    HOST: z.string().min(1).default("0.0.0.0"),
-    APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  })
-  .transform((env) => ({
-    ...env,
-    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
-  }));
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
 
 export type WebEnv = z.infer<typeof schema>;
 

@@ -1,5 +1,5 @@
-import { migrationsApplied } from "@roestify/db";
 import type { Services } from "@roestify/api";
+import { migrationsApplied } from "@roestify/db";
 import { Router } from "express";
 
 export function healthRoutes({ db }: Services) {
@@ -12,7 +12,12 @@ export function healthRoutes({ db }: Services) {
       res.status(ready ? 200 : 503).json(
         ready
           ? { data: { status: "ready" } }
-          : { error: { code: "not_ready", message: "Datenbank nicht erreichbar oder nicht migriert." } },
+          : {
+              error: {
+                code: "not_ready",
+                message: "Datenbank nicht erreichbar oder nicht migriert.",
+              },
+            },
       );
     });
 }

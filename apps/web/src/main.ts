@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createLogger, readApiEnv, runService } from "@roestify/api";
-import { createDatabase, migrate, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
+import { createDatabase, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
 import { readShopifyEnv } from "@roestify/shopify";
 import { createApp } from "./app.ts";
 import { readWebEnv } from "./env.ts";
@@ -11,13 +11,13 @@ await runService("web", async () => {
   const shopify = readShopifyEnv();
   const log = createLogger({ name: "web", level: web.LOG_LEVEL });
   const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
-  await migrate(database.url);
+  await prepareDatabase(database.url);
   const db = createDatabase(database.url);
   const app = createApp({ db, env, shopify, log });
   const server = app.listen(web.PORT, web.HOST);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const { port } = server.address() as AddressInfo;
-  log.info({ port, url: web.APP_URL }, `web listening on ${web.HOST}:${port}`);
+  log.info({ port, url: env.APP_URL }, `web listening on ${web.HOST}:${port}`);
   return {
     log,
     async stop() {

@@ -1,5 +1,5 @@
 import { createLogger, readApiEnv, runService } from "@roestify/api";
-import { createDatabase, migrate, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
+import { createDatabase, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
 import { readShopifyEnv } from "@roestify/shopify";
 import { readWorkerEnv } from "./env.ts";
 import { startRunner } from "./runner.ts";
@@ -11,7 +11,7 @@ await runService("worker", async () => {
   const shopify = readShopifyEnv();
   const log = createLogger({ name: "worker", level: worker.LOG_LEVEL });
   const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
-  await migrate(database.url);
+  await prepareDatabase(database.url);
   const db = createDatabase(database.url);
   const runner = await startRunner({
     connectionString: database.url,

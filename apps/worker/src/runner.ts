@@ -5,7 +5,10 @@ import { Logger, run, type TaskList } from "graphile-worker";
 function workerLogger(log: AppLogger) {
   return new Logger((scope) => (level, message, meta) => {
     const method = level === "warning" ? "warn" : level;
-    log[method]({ scope: { label: scope.label, taskIdentifier: scope.taskIdentifier }, ...meta }, message);
+    log[method](
+      { scope: { label: scope.label, taskIdentifier: scope.taskIdentifier }, ...meta },
+      message,
+    );
   });
 }
 

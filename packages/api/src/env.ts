@@ -4,11 +4,19 @@ import { z } from "zod";
 // The contract sets no minimum length; 32+ random characters are recommended in the README.
 const secret = z.string({ error: "is required" }).min(1, "is required");
 
-const schema = z.object({
-  AUTH_JWT_SECRET: secret,
-  CRON_SECRET: secret,
-  SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-});
+const schema = z
+  .object({
+    AUTH_JWT_SECRET: secret,
+    CRON_SECRET: secret,
+    SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  })
+  .transform(({ PORT, APP_URL, ...env }) => ({
+    ...env,
+    /** Public base URL of the web app; the OAuth redirect_uri is built from it. */
+    APP_URL: (APP_URL ?? `http://localhost:${PORT}`).replace(/\/+$/, ""),
+  }));
 
 export type ApiEnv = z.infer<typeof schema>;
 

@@ -1,7 +1,9 @@
-export { type User } from "./auth.ts";
+export type { User } from "./auth.ts";
 export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { type Context, type Services, toApiError } from "./trpc.ts";
 export { runService } from "./service.ts";
+export { type Context, type Services, toApiError } from "./trpc.ts";
+export { consumeRateLimit } from "./rate-limit.ts";
+export { completeOAuth } from "./shopify/oauth-callback.ts";

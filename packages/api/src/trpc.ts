@@ -1,6 +1,6 @@
 import type { Database } from "@roestify/db";
 import type { ShopifyEnv } from "@roestify/shopify";
-import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
@@ -69,7 +69,10 @@ export const publicProcedure = t.procedure.use(apiErrors);
 
 /** Signed-in users; the organisation is created with plan `free` the first time it is seen. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await authenticate(ctx.authorization, new TextEncoder().encode(ctx.env.AUTH_JWT_SECRET));
+  const user = await authenticate(
+    ctx.authorization,
+    new TextEncoder().encode(ctx.env.AUTH_JWT_SECRET),
+  );
   await ctx.db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
     user.organizationId,
   ]);

@@ -4,6 +4,9 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 
 // bigint columns (Shopify ids) come back as JS strings by default; numbers past 2^53 would be
 // wrong as `number`, so they stay strings and are converted where needed.
+/** Anything that runs SQL: the pool, or one client inside a transaction. */
+export type Queryable = Pick<pg.ClientBase, "query">;
+
 export interface Database {
   /** Raw SQL for set-based work (mirror upserts, locks, pgcrypto). */
   pool: pg.Pool;

@@ -1,11 +1,11 @@
-import { readDatabaseEnv } from "./env.ts";
 import { resolveDatabaseUrl } from "./dev-database.ts";
-import { migrate } from "./migrate.ts";
+import { readDatabaseEnv } from "./env.ts";
+import { prepareDatabase } from "./migrate.ts";
 
 // `pnpm db:migrate`: DATABASE_URL, or the embedded development database when it is unset.
 try {
   const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
-  const applied = await migrate(database.url);
+  const applied = await prepareDatabase(database.url);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
   await database.stop();
 } catch (error) {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { runMigrations } from "graphile-worker";
 import pg from "pg";
 
 export const migrationsDir = new URL("../prisma/migrations/", import.meta.url);
@@ -92,4 +93,11 @@ export async function migrationsApplied(db: pg.Pool): Promise<boolean> {
     )
     .catch(() => ({ rows: [{ n: "0" }] }));
   return Number(result.rows[0]?.n) === names.length;
+}
+
+/** Everything a fresh database needs: this project's migrations and graphile-worker's schema. */
+export async function prepareDatabase(connectionString: string): Promise<string[]> {
+  const applied = await migrate(connectionString);
+  await runMigrations({ connectionString });
+  return applied;
 }

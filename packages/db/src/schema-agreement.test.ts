@@ -24,8 +24,8 @@ describe("schema.prisma and the SQL migrations", () => {
 
   it("notices a field added to schema.prisma only", async () => {
     const edited = prismaSchema.replace(
-      "  plan      String   @default(\"free\")",
-      "  plan      String   @default(\"free\")\n  country   String?",
+      '  plan      String   @default("free")',
+      '  plan      String   @default("free")\n  country   String?',
     );
     const differences = schemaDifferences(
       shapeFromPrismaSchema(edited),

@@ -1,7 +1,5 @@
 import { getDMMF } from "@prisma/get-dmmf";
-import type pg from "pg";
-
-type Queryable = Pick<pg.ClientBase, "query">;
+import type { Queryable } from "./database.ts";
 
 /** One table as both sides describe it, normalised so the two can be compared as strings. */
 interface TableShape {

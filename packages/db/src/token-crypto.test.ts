@@ -19,10 +19,7 @@ describe("token encryption", () => {
     const first = await encryptToken(db.pool, token, key);
     const second = await encryptToken(db.pool, token, key);
     expect(first.equals(second)).toBe(false);
-    const info = await db.pool.query<{ info: string }>(
-      "SELECT encode($1, 'hex') AS info",
-      [first],
-    );
+    const info = await db.pool.query<{ info: string }>("SELECT encode($1, 'hex') AS info", [first]);
     // OpenPGP symmetric-key session packet: tag, length, version 4, cipher 9 = AES-256.
     expect(info.rows[0]?.info.slice(4, 8)).toBe("0409");
   });

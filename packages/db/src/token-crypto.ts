@@ -1,6 +1,4 @@
-import type pg from "pg";
-
-type Queryable = Pick<pg.ClientBase, "query">;
+import type { Queryable } from "./database.ts";
 
 // The key is always a bind parameter: it never appears in SQL text, pg_stat_statements or logs.
 export const encryptSql = (token: string, key: string) =>
@@ -9,11 +7,11 @@ export const decryptSql = (cipher: string, key: string) => `pgp_sym_decrypt(${ci
 
 /** pgcrypto AES-256 ciphertext of a Shopify token. */
 export async function encryptToken(db: Queryable, token: string, key: string): Promise<Buffer> {
-  const result = await db.query<{ cipher: Buffer }>(
-    `SELECT ${encryptSql("$1", "$2")} AS cipher`,
-    [token, key],
-  );
-  return result.rows[0]!.cipher;
+  const result = await db.query<{ cipher: Buffer }>(`SELECT ${encryptSql("$1", "$2")} AS cipher`, [
+    token,
+    key,
+  ]);
+  return result.rows[0]?.cipher as Buffer;
 }
 
 export async function decryptToken(db: Queryable, cipher: Buffer, key: string): Promise<string> {
@@ -21,5 +19,5 @@ export async function decryptToken(db: Queryable, cipher: Buffer, key: string): 
     cipher,
     key,
   ]);
-  return result.rows[0]!.token;
+  return result.rows[0]?.token as string;
 }

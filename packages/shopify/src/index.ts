@@ -1,1 +1,19 @@
+export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-client.ts";
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
+export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
+export {
+  authorizeUrl,
+  exchangeCode,
+  refreshAccessToken,
+  type TokenSet,
+  TokenRequestError,
+  verifyOAuthHmac,
+} from "./oauth.ts";
+export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
+export {
+  accessTokenFor,
+  markReauthRequired,
+  ReauthRequiredError,
+  tokenColumns,
+  tokenValues,
+} from "./tokens.ts";

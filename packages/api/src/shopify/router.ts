@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { authorize } from "./authorize.ts";
 import { status } from "./status.ts";
 
-export const shopifyRouter = router({ status });
+export const shopifyRouter = router({ authorize, status });

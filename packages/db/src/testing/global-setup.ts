@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../embedded.ts";
-import { migrate } from "../migrate.ts";
+import { prepareDatabase } from "../migrate.ts";
 
 export const templateDatabase = "roestify_template";
 
@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${templateDatabase}`);
   await admin.end();
-  await migrate(cluster.url.replace(/\/postgres$/, `/${templateDatabase}`));
+  await prepareDatabase(cluster.url.replace(/\/postgres$/, `/${templateDatabase}`));
   project.provide("postgresAdminUrl", cluster.url);
   return () => cluster.stop();
 }

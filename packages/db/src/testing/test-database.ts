@@ -12,15 +12,11 @@ export interface TestDatabase extends Database {
  * A fresh database for one test file, copied from the migrated template (or empty), dropped
  * after the file's tests. Files never share a database, so they run in parallel.
  */
-export async function createTestDatabase(
-  options: { empty?: boolean } = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject("postgresAdminUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
   const template = options.empty ? "template0" : templateDatabase;
-  await withAdmin(adminUrl, (admin) =>
-    admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`),
-  );
+  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const database = createDatabase(url);
   afterAll(async () => {

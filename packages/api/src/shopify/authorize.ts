@@ -1,0 +1,39 @@
+import { randomUUID } from "node:crypto";
+import { authorizeUrl, normalizeShopDomain } from "@roestify/shopify";
+import { z } from "zod";
+import { ApiError } from "../errors.ts";
+import { consumeRateLimit, userKey } from "../rate-limit.ts";
+import { protectedProcedure } from "../trpc.ts";
+
+const stateLifetimeMs = 10 * 60 * 1000;
+
+export const authorizeInput = z.object({ shop: z.unknown().optional() });
+
+/** Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. */
+export const authorize = protectedProcedure
+  .use(async ({ ctx, next }) => {
+    await consumeRateLimit(ctx.db.pool, "authorize", userKey(ctx.user));
+    return next();
+  })
+  .input(authorizeInput)
+  .query(async ({ ctx, input }) => {
+    const shop = normalizeShopDomain(input.shop);
+    if (!shop) throw new ApiError("invalid_shop");
+    const state = randomUUID();
+    await ctx.db.prisma.shopifyOAuthState.create({
+      data: {
+        id: state,
+        organizationId: ctx.user.organizationId,
+        userId: ctx.user.id,
+        shop,
+        expiresAt: new Date(Date.now() + stateLifetimeMs),
+      },
+    });
+    return {
+      authorize_url: authorizeUrl(ctx.shopify, {
+        shop,
+        state,
+        redirectUri: `${ctx.env.APP_URL}/api/v1/shopify/oauth/callback`,
+      }),
+    };
+  });

@@ -1,0 +1,175 @@
+import { type Queryable, transaction } from "@roestify/db";
+import {
+  createAdminClient,
+  exchangeCode,
+  fetchLocations,
+  gidNumber,
+  normalizeShopDomain,
+  saveLocations,
+  type TokenSet,
+  testConnection,
+  tokenColumns,
+  tokenValues,
+  verifyOAuthHmac,
+} from "@roestify/shopify";
+import type { Services } from "../trpc.ts";
+import { enqueueJob } from "./enqueue.ts";
+
+export const oauthFailureReasons = [
+  "invalid_hmac",
+  "invalid_state",
+  "expired_state",
+  "stale_timestamp",
+  "token_exchange_failed",
+  "connection_test_failed",
+  "shop_already_connected",
+] as const;
+export type OAuthFailureReason = (typeof oauthFailureReasons)[number];
+
+class OAuthFailure extends Error {
+  readonly reason: OAuthFailureReason;
+  constructor(reason: OAuthFailureReason) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+// Shopify's own library allows 90 s of clock difference.
+const timestampToleranceSeconds = 90;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const settingsPath = "/dashboard/settings?tab=shopify&shopify=";
+
+/**
+ * Completes OAuth for the redirect Shopify sent the browser back with, and answers where to send
+ * the browser next. Checks, in the contract's order: HMAC, state (exists, unused, unexpired, for
+ * this shop — consumed either way), timestamp, then a shop of another organisation. Only then it
+ * exchanges the code, tests the token, and stores connection, locations and a full sync at once.
+ */
+export async function completeOAuth(services: Services, query: URLSearchParams): Promise<string> {
+  try {
+    await connect(services, query);
+    return `${settingsPath}connected`;
+  } catch (error) {
+    if (!(error instanceof OAuthFailure)) throw error;
+    services.log.warn(
+      { shop: normalizeShopDomain(query.get("shop")) ?? null, reason: error.reason },
+      "shopify oauth failed",
+    );
+    return `${settingsPath}error&reason=${error.reason}`;
+  }
+}
+
+async function connect(services: Services, query: URLSearchParams) {
+  const { db, shopify } = services;
+  if (!verifyOAuthHmac(query, shopify.SHOPIFY_API_SECRET)) throw new OAuthFailure("invalid_hmac");
+  const state = await consumeState(services, query.get("state"));
+  const shop = normalizeShopDomain(query.get("shop"));
+  if (!shop || shop !== state.shop) throw new OAuthFailure("invalid_state");
+  if (state.expires_at.getTime() < Date.now()) throw new OAuthFailure("expired_state");
+  const timestamp = Number(query.get("timestamp"));
+  if (!(Math.abs(Date.now() / 1000 - timestamp) <= timestampToleranceSeconds)) {
+    throw new OAuthFailure("stale_timestamp");
+  }
+  await assertShopAvailable(db.pool, shop, state.organization_id);
+
+  const code = query.get("code");
+  const tokens = code
+    ? await exchangeCode(shopify, shop, code).catch(() => {
+        throw new OAuthFailure("token_exchange_failed");
+      })
+    : failWith("token_exchange_failed");
+  const client = createAdminClient({
+    env: shopify,
+    shop,
+    accessToken: async () => tokens.accessToken,
+    maxRetries: 2,
+  });
+  const test = await Promise.all([testConnection(client), fetchLocations(client)]).catch(() => {
+    throw new OAuthFailure("connection_test_failed");
+  });
+  const [{ location: primary }, locations] = test;
+
+  await transaction(db.pool, async (tx) => {
+    await assertShopAvailable(tx, shop, state.organization_id);
+    const connectionId = await saveConnection(tx, {
+      organizationId: state.organization_id,
+      shop,
+      tokens,
+      apiVersion: shopify.SHOPIFY_API_VERSION,
+      key: shopify.TOKEN_ENCRYPTION_KEY,
+    });
+    await saveLocations(tx, connectionId, locations, primary?.id);
+    // The inventory location stays the user's choice while it exists; else the primary one.
+    await tx.query(
+      `UPDATE shopify_connections SET inventory_location_id = $2
+       WHERE id = $1 AND (inventory_location_id IS NULL OR inventory_location_id NOT IN
+         (SELECT shopify_id FROM shopify_locations WHERE connection_id = $1))`,
+      [connectionId, primary ? gidNumber(primary.id) : null],
+    );
+    await enqueueJob(tx, {
+      organizationId: state.organization_id,
+      connectionId,
+      type: "full_sync",
+      requestedBy: `oauth:${state.user_id}`,
+    });
+  });
+}
+
+function failWith(reason: OAuthFailureReason): never {
+  throw new OAuthFailure(reason);
+}
+
+/** Marks the state used, whatever comes next: a state is good for one attempt only. */
+async function consumeState(services: Services, state: string | null) {
+  if (!state || !uuid.test(state)) throw new OAuthFailure("invalid_state");
+  const result = await services.db.pool.query<{
+    organization_id: string;
+    user_id: string;
+    shop: string;
+    expires_at: Date;
+  }>(
+    `UPDATE shopify_oauth_states SET used_at = now()
+     WHERE id = $1 AND used_at IS NULL
+     RETURNING organization_id, user_id, shop, expires_at`,
+    [state],
+  );
+  const row = result.rows[0];
+  if (!row) throw new OAuthFailure("invalid_state");
+  return row;
+}
+
+async function assertShopAvailable(db: Queryable, shop: string, organizationId: string) {
+  const owner = await db.query(
+    "SELECT 1 FROM shopify_connections WHERE shop = $1 AND organization_id <> $2 FOR UPDATE",
+    [shop, organizationId],
+  );
+  if (owner.rowCount) throw new OAuthFailure("shop_already_connected");
+}
+
+/**
+ * The organisation's connection with fresh tokens. Reconnecting the same shop replaces the tokens
+ * and reactivates it; connecting a different shop replaces the old connection and its mirrors.
+ */
+async function saveConnection(
+  tx: Queryable,
+  options: { organizationId: string; shop: string; tokens: TokenSet; apiVersion: string; key: string },
+): Promise<string> {
+  await tx.query("DELETE FROM shopify_connections WHERE organization_id = $1 AND shop <> $2", [
+    options.organizationId,
+    options.shop,
+  ]);
+  const result = await tx.query<{ id: string }>(
+    `INSERT INTO shopify_connections (organization_id, shop, api_version, scopes, access_token_encrypted)
+     VALUES ($1, $2, $3, '', '\\x')
+     ON CONFLICT (organization_id) DO UPDATE SET status = 'active', api_version = $3, connected_at = now()
+     RETURNING id`,
+    [options.organizationId, options.shop, options.apiVersion],
+  );
+  const id = result.rows[0]?.id as string;
+  await tx.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
+    ...tokenValues(options.tokens, options.key),
+    id,
+  ]);
+  return id;
+}

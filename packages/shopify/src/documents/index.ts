@@ -1,0 +1,3 @@
+// Every GraphQL document the project sends to Shopify; documents.test.ts validates each one
+// against the vendored Admin API schema.
+export * from "./connection.ts";

@@ -1,0 +1,102 @@
+import { type Database, decryptSql, encryptSql, type Queryable, transaction } from "@roestify/db";
+import type { ShopifyEnv } from "./env.ts";
+import { refreshAccessToken, type TokenSet, TokenRequestError } from "./oauth.ts";
+
+/** The connection needs the user to connect the shop again (refresh refused, token revoked). */
+export class ReauthRequiredError extends Error {
+  override name = "ReauthRequiredError";
+  constructor(shop: string) {
+    super(`Shopify refused the tokens of ${shop}: the shop must be connected again`);
+  }
+}
+
+// Refresh this long before expiry, so no request is sent with a token about to lapse.
+const refreshMarginMs = 5 * 60 * 1000;
+
+/** The SQL assignments that store a token set encrypted; `$1…$5` are the token values, `$6` the key. */
+export const tokenColumns = `
+  access_token_encrypted = ${encryptSql("$1", "$6")},
+  access_token_expires_at = $2,
+  refresh_token_encrypted = CASE WHEN $3::text IS NULL THEN NULL ELSE ${encryptSql("$3", "$6")} END,
+  refresh_token_expires_at = $4,
+  scopes = $5,
+  updated_at = now()`;
+
+export const tokenValues = (tokens: TokenSet, key: string) => [
+  tokens.accessToken,
+  tokens.accessTokenExpiresAt,
+  tokens.refreshToken,
+  tokens.refreshTokenExpiresAt,
+  tokens.scope,
+  key,
+];
+
+interface StoredTokens {
+  shop: string;
+  status: string;
+  access_token: string;
+  access_token_expires_at: Date | null;
+  refresh_token: string | null;
+}
+
+async function readTokens(db: Queryable, connectionId: string, key: string, lock: boolean) {
+  const result = await db.query<StoredTokens>(
+    `SELECT shop, status, access_token_expires_at,
+            ${decryptSql("access_token_encrypted", "$2")} AS access_token,
+            CASE WHEN refresh_token_encrypted IS NULL THEN NULL
+                 ELSE ${decryptSql("refresh_token_encrypted", "$2")} END AS refresh_token
+     FROM shopify_connections WHERE id = $1 ${lock ? "FOR UPDATE" : ""}`,
+    [connectionId, key],
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error(`connection ${connectionId} does not exist`);
+  return row;
+}
+
+const fresh = (tokens: StoredTokens, now: number) =>
+  tokens.access_token_expires_at === null ||
+  tokens.access_token_expires_at.getTime() - now > refreshMarginMs;
+
+/**
+ * A usable access token for the connection. An expiring token is refreshed shortly before it
+ * lapses — once per connection at a time (row lock; whoever waited re-reads the new token) — and
+ * the rotated pair is stored atomically. Permanent tokens are returned as they are.
+ */
+export async function accessTokenFor(
+  db: Database,
+  env: ShopifyEnv,
+  connectionId: string,
+): Promise<string> {
+  const key = env.TOKEN_ENCRYPTION_KEY;
+  const current = await readTokens(db.pool, connectionId, key, false);
+  if (current.status !== "active") throw new ReauthRequiredError(current.shop);
+  if (fresh(current, Date.now())) return current.access_token;
+  const outcome = await transaction(db.pool, async (client) => {
+    const locked = await readTokens(client, connectionId, key, true);
+    if (locked.status !== "active") return { reauth: locked.shop };
+    if (fresh(locked, Date.now())) return { token: locked.access_token };
+    if (!locked.refresh_token) return { reauth: locked.shop };
+    try {
+      const tokens = await refreshAccessToken(env, locked.shop, locked.refresh_token);
+      await client.query(
+        `UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`,
+        [...tokenValues(tokens, key), connectionId],
+      );
+      return { token: tokens.accessToken };
+    } catch (error) {
+      if (!(error instanceof TokenRequestError) || !error.refused) throw error;
+      await markReauthRequired(client, connectionId);
+      return { reauth: locked.shop };
+    }
+  });
+  if ("reauth" in outcome) throw new ReauthRequiredError(outcome.reauth ?? "");
+  return outcome.token;
+}
+
+/** Shopify no longer accepts this connection's tokens; the user must connect the shop again. */
+export async function markReauthRequired(db: Queryable, connectionId: string): Promise<void> {
+  await db.query(
+    "UPDATE shopify_connections SET status = 'reauth_required', updated_at = now() WHERE id = $1",
+    [connectionId],
+  );
+}
