@@ -25,6 +25,7 @@ describe("request logging", () => {
       await fetch(`http://127.0.0.1:${port}/api/v1/shopify/status`, { headers: { authorization } });
       await fetch(
         `http://127.0.0.1:${port}/api/v1/shopify/oauth/callback?code=s3cr3t-code&hmac=ab`,
+        { redirect: "manual" },
       );
     } finally {
       await new Promise((resolve) => server.close(resolve));
