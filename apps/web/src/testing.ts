@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createLogger, readApiEnv, type Services } from "@roestify/api";
 import { createTestDatabase } from "@roestify/db/testing";
@@ -15,12 +16,12 @@ export const testSecrets = {
 };
 
 /** The web app on a fresh database, listening on 127.0.0.1; closed after the file's tests. */
-export async function startTestApp() {
+export async function startTestApp(overrides: Record<string, string> = {}) {
   const db = await createTestDatabase();
   const services: Services = {
     db,
-    env: readApiEnv({ ...testSecrets }),
-    shopify: readShopifyEnv({ ...testSecrets }),
+    env: readApiEnv({ ...testSecrets, ...overrides }),
+    shopify: readShopifyEnv({ ...testSecrets, ...overrides }),
     log: createLogger({ name: "web-test", level: "silent" }),
   };
   const server = createApp(services).listen(0, "127.0.0.1");
@@ -52,3 +53,14 @@ export interface Envelope {
 }
 
 export const readEnvelope = async (response: Response) => (await response.json()) as Envelope;
+
+/** The query string of an OAuth redirect, signed as Shopify signs it (with the test app secret). */
+export function signedCallbackQuery(
+  params: Record<string, string>,
+  secret = testSecrets.SHOPIFY_API_SECRET,
+) {
+  const query = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  const message = query.toString().replace(/\+/g, "%20");
+  query.set("hmac", createHmac("sha256", secret).update(message).digest("hex"));
+  return query.toString();
+}

@@ -86,7 +86,10 @@ export function createAdminClient(options: AdminClientOptions) {
       if (attempt.error.kind !== "transient" || retries >= maxRetries) throw attempt.error;
       const delay = attempt.retryAfterMs ?? backoff(retries);
       retries++;
-      options.log?.warn({ shop, retry: retries, delay, reason: attempt.error.message }, "shopify retry");
+      options.log?.warn(
+        { shop, retry: retries, delay, reason: attempt.error.message },
+        "shopify retry",
+      );
       await sleep(delay);
     }
   }
@@ -103,7 +106,10 @@ export function createAdminClient(options: AdminClientOptions) {
       body: JSON.stringify({ query: document, variables }),
     });
     if (response.status === 401) {
-      return { ok: false, error: new ShopifyApiError("auth", "Shopify did not accept the access token") };
+      return {
+        ok: false,
+        error: new ShopifyApiError("auth", "Shopify did not accept the access token"),
+      };
     }
     if (!response.ok) {
       const retryAfter = Number(response.headers.get("retry-after"));

@@ -19,7 +19,12 @@ export function shopifyFetch(
   env: Origin,
   shop: string,
   path: string,
-  init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: string; timeoutMs?: number },
+  init: {
+    method: "GET" | "POST";
+    headers?: Record<string, string>;
+    body?: string;
+    timeoutMs?: number;
+  },
 ) {
   const target = shopifyTarget(env, shop, path);
   return fetch(target.url, {

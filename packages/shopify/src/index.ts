@@ -5,8 +5,8 @@ export {
   authorizeUrl,
   exchangeCode,
   refreshAccessToken,
-  type TokenSet,
   TokenRequestError,
+  type TokenSet,
   verifyOAuthHmac,
 } from "./oauth.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";

@@ -24,7 +24,10 @@ export async function fetchLocations(client: AdminClient): Promise<ShopifyLocati
   let after: string | null = null;
   do {
     const page: {
-      locations: { nodes: ShopifyLocationNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      locations: {
+        nodes: ShopifyLocationNode[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
     } = await client.request(locationsQuery, { after });
     locations.push(...page.locations.nodes);
     after = page.locations.pageInfo.hasNextPage ? page.locations.pageInfo.endCursor : null;

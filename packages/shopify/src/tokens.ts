@@ -1,6 +1,6 @@
 import { type Database, decryptSql, encryptSql, type Queryable, transaction } from "@roestify/db";
 import type { ShopifyEnv } from "./env.ts";
-import { refreshAccessToken, type TokenSet, TokenRequestError } from "./oauth.ts";
+import { refreshAccessToken, TokenRequestError, type TokenSet } from "./oauth.ts";
 
 /** The connection needs the user to connect the shop again (refresh refused, token revoked). */
 export class ReauthRequiredError extends Error {
@@ -78,10 +78,10 @@ export async function accessTokenFor(
     if (!locked.refresh_token) return { reauth: locked.shop };
     try {
       const tokens = await refreshAccessToken(env, locked.shop, locked.refresh_token);
-      await client.query(
-        `UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`,
-        [...tokenValues(tokens, key), connectionId],
-      );
+      await client.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
+        ...tokenValues(tokens, key),
+        connectionId,
+      ]);
       return { token: tokens.accessToken };
     } catch (error) {
       if (!(error instanceof TokenRequestError) || !error.refused) throw error;

@@ -153,7 +153,13 @@ async function assertShopAvailable(db: Queryable, shop: string, organizationId: 
  */
 async function saveConnection(
   tx: Queryable,
-  options: { organizationId: string; shop: string; tokens: TokenSet; apiVersion: string; key: string },
+  options: {
+    organizationId: string;
+    shop: string;
+    tokens: TokenSet;
+    apiVersion: string;
+    key: string;
+  },
 ): Promise<string> {
   await tx.query("DELETE FROM shopify_connections WHERE organization_id = $1 AND shop <> $2", [
     options.organizationId,

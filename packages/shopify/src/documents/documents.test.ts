@@ -6,9 +6,12 @@ import * as documents from "./index.ts";
 describe("GraphQL documents", () => {
   const schema = loadAdminSchema();
 
-  it.each(Object.entries(documents))("%s is valid against the Admin API 2026-10 schema", (_, doc) => {
-    expect(validate(schema, parse(doc)).map((error) => error.message)).toEqual([]);
-  });
+  it.each(Object.entries(documents))(
+    "%s is valid against the Admin API 2026-10 schema",
+    (_, doc) => {
+      expect(validate(schema, parse(doc)).map((error) => error.message)).toEqual([]);
+    },
+  );
 
   it("catches a misspelled field (the check can fail)", () => {
     const misspelled = documents.connectionTestQuery.replace("myshopifyDomain", "myShopifyDomain");
