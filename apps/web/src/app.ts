@@ -37,6 +37,18 @@ export function createApp(services: Services) {
     "/api/v1/shopify/status",
     restRoute(services, (caller) => caller.shopify.status()),
   );
+  app.post(
+    "/api/v1/shopify/sync",
+    restRoute(services, (caller, req) => caller.shopify.sync(req.body)),
+  );
+  app.get(
+    "/api/v1/shopify/jobs/:id",
+    restRoute(services, (caller, req) => caller.shopify.job({ id: String(req.params.id) })),
+  );
+  app.patch(
+    "/api/v1/shopify/connection",
+    restRoute(services, (caller, req) => caller.shopify.updateConnection(req.body)),
+  );
 
   app.use(notFound);
   app.use(errorHandler(services.log));

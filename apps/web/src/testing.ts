@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createLogger, readApiEnv, type Services } from "@roestify/api";
+import { type Database, encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { readShopifyEnv } from "@roestify/shopify";
 import { SignJWT } from "jose";
@@ -63,4 +64,25 @@ export function signedCallbackQuery(
   const message = query.toString().replace(/\+/g, "%20");
   query.set("hmac", createHmac("sha256", secret).update(message).digest("hex"));
   return query.toString();
+}
+
+/** A connected shop as the OAuth callback leaves it (a permanent token, two locations). */
+export async function insertConnection(db: Database, organizationId: string, shop: string) {
+  await db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
+    organizationId,
+  ]);
+  const result = await db.pool.query<{ id: string }>(
+    `INSERT INTO shopify_connections
+       (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, 101)
+     RETURNING id`,
+    [organizationId, shop, "shpat_test", testSecrets.TOKEN_ENCRYPTION_KEY],
+  );
+  const connectionId = result.rows[0]?.id as string;
+  await db.pool.query(
+    `INSERT INTO shopify_locations (connection_id, shopify_id, name, is_primary, raw)
+     VALUES ($1, 101, 'Rösterei', true, '{}'), ($1, 102, 'Lager Nord', false, '{}')`,
+    [connectionId],
+  );
+  return connectionId;
 }

@@ -1,5 +1,8 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
+import { job } from "./job.ts";
 import { status } from "./status.ts";
+import { sync } from "./sync.ts";
+import { updateConnection } from "./update-connection.ts";
 
-export const shopifyRouter = router({ authorize, status });
+export const shopifyRouter = router({ authorize, job, status, sync, updateConnection });

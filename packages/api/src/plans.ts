@@ -1,0 +1,32 @@
+import type { Queryable } from "@roestify/db";
+import { ApiError } from "./errors.ts";
+
+/** Manual syncs per UTC day; `null` is unlimited. */
+export const manualSyncQuota = { free: 3, pro: 30, business: null } as const;
+export type Plan = keyof typeof manualSyncQuota;
+
+/**
+ * Counts one manual sync against the organisation's quota for today (UTC), or throws
+ * `plan_limit_reached`. The conditional upsert is atomic: two requests cannot both take the last
+ * slot.
+ */
+export async function useManualSync(db: Queryable, organizationId: string): Promise<void> {
+  const org = await db.query<{ plan: Plan }>("SELECT plan FROM organizations WHERE id = $1", [
+    organizationId,
+  ]);
+  const limit = manualSyncQuota[org.rows[0]?.plan ?? "free"];
+  const used = await db.query<{ manual_syncs: number }>(
+    `INSERT INTO plan_usage (organization_id, day, manual_syncs)
+     VALUES ($1, (now() AT TIME ZONE 'UTC')::date, 1)
+     ON CONFLICT (organization_id, day) DO UPDATE SET manual_syncs = plan_usage.manual_syncs + 1
+       WHERE $2::int IS NULL OR plan_usage.manual_syncs < $2::int
+     RETURNING manual_syncs`,
+    [organizationId, limit],
+  );
+  if (used.rowCount || limit === null) return;
+  const resetsAt = new Date();
+  resetsAt.setUTCHours(24, 0, 0, 0);
+  throw new ApiError("plan_limit_reached", {
+    details: { limit, used: limit, resets_at: resetsAt.toISOString() },
+  });
+}

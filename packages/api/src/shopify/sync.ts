@@ -1,0 +1,46 @@
+import { transaction } from "@roestify/db";
+import { z } from "zod";
+import { useManualSync } from "../plans.ts";
+import { consumeRateLimit, userKey } from "../rate-limit.ts";
+import { protectedProcedure } from "../trpc.ts";
+import { lockActiveConnection } from "./connection.ts";
+import { enqueueJob } from "./enqueue.ts";
+
+const messages = {
+  full: "Vollsync wurde eingeplant",
+  incremental: "Inkrementeller Sync wurde eingeplant",
+} as const;
+
+export const syncInput = z.object({ type: z.enum(["full", "incremental"]) });
+
+/**
+ * A manual sync: checks validation, connection, then the plan quota. While a job of that type is
+ * still queued, its id comes back and no quota is used.
+ */
+export const sync = protectedProcedure
+  .use(async ({ ctx, next }) => {
+    await consumeRateLimit(ctx.db.pool, "sync", userKey(ctx.user));
+    return next();
+  })
+  .input(syncInput)
+  .mutation(async ({ ctx, input }) => {
+    const { organizationId } = ctx.user;
+    const type = input.type === "full" ? "full_sync" : "incremental_sync";
+    const jobId = await transaction(ctx.db.pool, async (tx) => {
+      const connection = await lockActiveConnection(tx, organizationId);
+      const queued = await tx.query<{ id: string }>(
+        "SELECT id FROM shopify_sync_jobs WHERE connection_id = $1 AND type = $2 AND status = 'queued'",
+        [connection.id, type],
+      );
+      if (queued.rows[0]) return queued.rows[0].id;
+      await useManualSync(tx, organizationId);
+      const job = await enqueueJob(tx, {
+        organizationId,
+        connectionId: connection.id,
+        type,
+        requestedBy: `user:${ctx.user.id}`,
+      });
+      return job.jobId;
+    });
+    return { job_id: jobId, type: input.type, status: "queued", message: messages[input.type] };
+  });
