@@ -11,7 +11,7 @@ const settings = readStartEnv();
 const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
 await prepareDatabase(database.url);
 
-const demo = settings.demo ? await startDemo({ port: settings.PORT }) : undefined;
+const demo = settings.demo ? await startDemo() : undefined;
 const env = {
   ...inheritedEnv(),
   ...demo?.env,

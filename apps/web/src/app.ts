@@ -18,6 +18,7 @@ export function createApp(services: Services) {
       // The path only: query strings carry OAuth codes and signatures.
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
       },
     }),
   );

@@ -35,10 +35,13 @@ describe("request logging", () => {
     expect(all).not.toContain("s3cr3t-code");
     const requests = lines.map((line) => JSON.parse(line)).filter((line) => line.req);
     expect(requests).toHaveLength(2);
+    // Only method, path and status: no headers, no query string.
     expect(requests[0]).toMatchObject({
-      req: { method: "GET", path: "/api/v1/shopify/status" },
+      req: { id: expect.anything(), method: "GET", path: "/api/v1/shopify/status" },
       res: { statusCode: 200 },
     });
+    expect(Object.keys(requests[0].req).sort()).toEqual(["id", "method", "path"]);
+    expect(Object.keys(requests[0].res)).toEqual(["statusCode"]);
   });
 
   it("redacts token-like fields in any log call", () => {
