@@ -17,13 +17,16 @@ export const testSecrets = {
 };
 
 /** The web app on a fresh database, listening on 127.0.0.1; closed after the file's tests. */
-export async function startTestApp(overrides: Record<string, string> = {}) {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  log = createLogger({ name: "web-test", level: "silent" }),
+) {
   const db = await createTestDatabase();
   const services: Services = {
     db,
     env: readApiEnv({ ...testSecrets, ...overrides }),
     shopify: readShopifyEnv({ ...testSecrets, ...overrides }),
-    log: createLogger({ name: "web-test", level: "silent" }),
+    log,
   };
   const server = createApp(services).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

@@ -1,0 +1,225 @@
+import { Writable } from "node:stream";
+import { createLogger } from "@roestify/api";
+import { decryptToken } from "@roestify/db";
+import { accessTokenFor, ReauthRequiredError } from "@roestify/shopify";
+import { start } from "@roestify/shopify-simulator";
+import { afterAll, describe, expect, it } from "vitest";
+import { readEnvelope, signUserToken, startTestApp, testSecrets } from "./testing.ts";
+
+const shop = "bohnen-glueck.myshopify.com";
+const simulator = await start({
+  apiKey: testSecrets.SHOPIFY_API_KEY,
+  apiSecret: testSecrets.SHOPIFY_API_SECRET,
+  shops: [
+    { domain: shop, seed: 7, products: 3, customers: 2, orders: 2, locations: 3 },
+    { domain: "zweiter-shop.myshopify.com", seed: 8, products: 1, customers: 1, orders: 1 },
+  ],
+});
+afterAll(() => simulator.close());
+
+const logLines: string[] = [];
+const { url, db, services } = await startTestApp(
+  { SHOPIFY_API_ORIGIN: simulator.url },
+  createLogger({
+    name: "oauth-flow",
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    }),
+  }),
+);
+
+/** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
+async function install(org: string, shopDomain = shop) {
+  const authorization = await signUserToken({ org, sub: `${org}-owner` });
+  const authorize = await readEnvelope(
+    await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
+      headers: { authorization },
+    }),
+  );
+  const consent = await fetch(authorize.data.authorize_url);
+  const html = await consent.text();
+  expect(html).toContain(`möchte auf ${shopDomain} zugreifen`);
+  const form = new URLSearchParams(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+      ([, name, value]) => [name as string, (value as string).replace(/&amp;/g, "&")],
+    ),
+  );
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] as string;
+  const installed = await fetch(
+    new URL(action.replace(/&amp;/g, "&"), authorize.data.authorize_url),
+    {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+    },
+  );
+  expect(installed.status).toBe(302);
+  const callbackUrl = new URL(installed.headers.get("location") as string);
+  expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
+  const callback = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
+    redirect: "manual",
+  });
+  return { status: callback.status, location: callback.headers.get("location") };
+}
+
+const connectionOf = async (org: string) =>
+  (await db.pool.query("SELECT * FROM shopify_connections WHERE organization_id = $1", [org]))
+    .rows[0];
+
+describe("connecting a shop through OAuth", () => {
+  it("stores the tokens encrypted, syncs the locations and queues a full sync", async () => {
+    const result = await install("org-flow");
+    expect(result).toEqual({
+      status: 302,
+      location: "/dashboard/settings?tab=shopify&shopify=connected",
+    });
+    const connection = await connectionOf("org-flow");
+    expect(connection).toMatchObject({ shop, status: "active", api_version: "2026-10" });
+    const accessToken = await decryptToken(
+      db.pool,
+      connection.access_token_encrypted,
+      testSecrets.TOKEN_ENCRYPTION_KEY,
+    );
+    const refreshToken = await decryptToken(
+      db.pool,
+      connection.refresh_token_encrypted,
+      testSecrets.TOKEN_ENCRYPTION_KEY,
+    );
+    // Expiring offline tokens: about an hour for access, 90 days for refresh.
+    const hour = (connection.access_token_expires_at.getTime() - Date.now()) / 3_600_000;
+    expect(hour).toBeGreaterThan(0.95);
+    expect(hour).toBeLessThanOrEqual(1);
+    // The token is what the simulator issued: the simulator accepts it.
+    const probe = await fetch(`${simulator.url}/admin/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-forwarded-host": shop,
+        "x-shopify-access-token": accessToken,
+      },
+      body: JSON.stringify({ query: "{ shop { myshopifyDomain } }" }),
+    });
+    expect(await probe.json()).toMatchObject({ data: { shop: { myshopifyDomain: shop } } });
+
+    // No column of any table holds either token in clear, and no log line does.
+    const dump = await db.pool.query(
+      "SELECT string_agg(t::text, ' ') AS all FROM shopify_connections t",
+    );
+    for (const token of [accessToken, refreshToken]) {
+      expect(dump.rows[0].all).not.toContain(token);
+      expect(logLines.join("")).not.toContain(token);
+    }
+
+    const locations = await db.pool.query(
+      "SELECT shopify_id, is_primary FROM shopify_locations WHERE connection_id = $1",
+      [connection.id],
+    );
+    expect(locations.rowCount).toBe(3);
+    const primary = locations.rows.find((location) => location.is_primary);
+    expect(connection.inventory_location_id).toBe(primary.shopify_id);
+
+    const jobs = await db.pool.query(
+      `SELECT j.type, j.status, j.requested_by, g.task_identifier FROM shopify_sync_jobs j
+       JOIN graphile_worker.jobs g ON g.key = j.id::text WHERE j.connection_id = $1`,
+      [connection.id],
+    );
+    expect(jobs.rows).toEqual([
+      {
+        type: "full_sync",
+        status: "queued",
+        requested_by: "oauth:org-flow-owner",
+        task_identifier: "full_sync",
+      },
+    ]);
+
+    const status = await readEnvelope(
+      await fetch(`${url}/api/v1/shopify/status`, {
+        headers: { authorization: await signUserToken({ org: "org-flow" }) },
+      }),
+    );
+    expect(status.data.connection).toMatchObject({
+      shop,
+      status: "active",
+      scopes: expect.arrayContaining(["read_products", "write_inventory"]),
+      inventory_location_id: `gid://shopify/Location/${primary.shopify_id}`,
+    });
+    expect(status.data.connection.locations).toHaveLength(3);
+    expect(status.data.jobs.full_sync).toMatchObject({ type: "full_sync", status: "queued" });
+  });
+
+  it("replaces the tokens when the same organisation connects the same shop again", async () => {
+    const before = await connectionOf("org-flow");
+    expect((await install("org-flow")).location).toContain("shopify=connected");
+    const after = await connectionOf("org-flow");
+    expect(after.id).toBe(before.id);
+    expect(after.access_token_encrypted.equals(before.access_token_encrypted)).toBe(false);
+  });
+
+  it("refuses the shop for another organisation", async () => {
+    expect((await install("org-intruder")).location).toContain("reason=shop_already_connected");
+    expect(await connectionOf("org-intruder")).toBeUndefined();
+  });
+
+  it("reports a refused token exchange and stores nothing", async () => {
+    simulator.failNextTokenExchange("zweiter-shop.myshopify.com");
+    const result = await install("org-refused", "zweiter-shop.myshopify.com");
+    expect(result.location).toContain("reason=token_exchange_failed");
+    expect(await connectionOf("org-refused")).toBeUndefined();
+  });
+
+  it("reports a failing connection test and stores nothing", async () => {
+    simulator.setFaults("zweiter-shop.myshopify.com", { always: "http500" });
+    try {
+      const result = await install("org-broken", "zweiter-shop.myshopify.com");
+      expect(result.location).toContain("reason=connection_test_failed");
+      expect(await connectionOf("org-broken")).toBeUndefined();
+    } finally {
+      simulator.clearFaults("zweiter-shop.myshopify.com");
+    }
+  });
+});
+
+describe("access tokens for later Shopify calls", () => {
+  const expireNow = (org: string) =>
+    db.pool.query(
+      "UPDATE shopify_connections SET access_token_expires_at = now() WHERE organization_id = $1",
+      [org],
+    );
+  const refreshRequests = () =>
+    simulator
+      .requests({ shop: "zweiter-shop.myshopify.com" })
+      .filter((entry) => entry.path === "/admin/oauth/access_token");
+
+  it("refreshes an expiring token once, even when two jobs ask at the same moment", async () => {
+    expect((await install("org-refresh", "zweiter-shop.myshopify.com")).location).toContain(
+      "connected",
+    );
+    const { id } = await connectionOf("org-refresh");
+    const old = await accessTokenFor(db, services.shopify, id);
+    await expireNow("org-refresh");
+    simulator.clearRequests();
+    const [first, second] = await Promise.all([
+      accessTokenFor(db, services.shopify, id),
+      accessTokenFor(db, services.shopify, id),
+    ]);
+    expect(first).toBe(second);
+    expect(first).not.toBe(old);
+    expect(refreshRequests()).toHaveLength(1);
+    // Fresh again: no further refresh.
+    expect(await accessTokenFor(db, services.shopify, id)).toBe(first);
+    expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it("marks the connection reauth_required when Shopify refuses the refresh", async () => {
+    const { id } = await connectionOf("org-refresh");
+    simulator.revokeTokens("zweiter-shop.myshopify.com");
+    await expireNow("org-refresh");
+    await expect(accessTokenFor(db, services.shopify, id)).rejects.toBeInstanceOf(
+      ReauthRequiredError,
+    );
+    expect((await connectionOf("org-refresh")).status).toBe("reauth_required");
+  });
+});
