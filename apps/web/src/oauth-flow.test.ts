@@ -44,7 +44,10 @@ async function install(org: string, shopDomain = shop) {
   expect(html).toContain(`möchte auf ${shopDomain} zugreifen`);
   const form = new URLSearchParams(
     [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-      ([, name, value]) => [name as string, (value as string).replace(/&amp;/g, "&")],
+      ([, name, value]): [string, string] => [
+        name as string,
+        (value as string).replace(/&amp;/g, "&"),
+      ],
     ),
   );
   const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] as string;
