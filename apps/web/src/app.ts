@@ -3,6 +3,7 @@ import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+import { cronRoutes } from "./cron.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
@@ -34,6 +35,7 @@ export function createApp(services: Services) {
     }),
   );
   app.use(oauthRoutes(services));
+  app.use(cronRoutes(services));
   app.get(
     "/api/v1/shopify/status",
     restRoute(services, (caller) => caller.shopify.status()),

@@ -1,5 +1,7 @@
-import type { Logger as AppLogger } from "@roestify/api";
-import { Logger, run, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { type Logger as AppLogger, holdWorkerLiveness } from "@roestify/api";
+import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
 
 /** graphile-worker's log lines go through the app's logger (and its redaction). */
 function workerLogger(log: AppLogger) {
@@ -16,7 +18,7 @@ function workerLogger(log: AppLogger) {
  * Runs graphile-worker: migrates its schema, listens for new jobs (LISTEN/NOTIFY, so a job starts
  * at once) and schedules the crontab. The caller handles signals and calls `stop()`.
  */
-export function startRunner(options: {
+export async function startRunner(options: {
   connectionString: string;
   taskList: TaskList;
   crontab?: string;
@@ -25,8 +27,19 @@ export function startRunner(options: {
   /** How often to look for jobs due later (retries); new jobs arrive by NOTIFY at once. */
   pollInterval?: number;
 }) {
-  return run({
+  // Each worker holds a liveness lock on this connection while the process lives (see
+  // releaseDeadWorkers): a killed worker's jobs are released by the next tick, not in 4 hours.
+  const liveness = new pg.Client({ connectionString: options.connectionString });
+  await liveness.connect();
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => {
+    holdWorkerLiveness(liveness, worker.workerId).catch((error: Error) =>
+      options.log.error({ err: error.message }, "worker liveness lock failed"),
+    );
+  });
+  const runner = await run({
     connectionString: options.connectionString,
+    events,
     taskList: options.taskList,
     crontab: options.crontab ?? "",
     concurrency: options.concurrency,
@@ -34,4 +47,6 @@ export function startRunner(options: {
     pollInterval: options.pollInterval ?? 2000,
     logger: workerLogger(options.log),
   });
+  runner.promise.finally(() => liveness.end()).catch(() => {});
+  return runner;
 }

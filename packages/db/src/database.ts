@@ -8,6 +8,8 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 export type Queryable = Pick<pg.ClientBase, "query">;
 
 export interface Database {
+  /** The connection string (graphile-worker opens its own connections with it). */
+  url: string;
   /** Raw SQL for set-based work (mirror upserts, locks, pgcrypto). */
   pool: pg.Pool;
   /** The typed client for ordinary reads and writes. */
@@ -21,6 +23,7 @@ export function createDatabase(connectionString: string, options: { max?: number
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
   return {
+    url: connectionString,
     pool,
     prisma,
     async close() {

@@ -11,7 +11,7 @@ export class ReauthRequiredError extends Error {
 }
 
 // Refresh this long before expiry, so no request is sent with a token about to lapse.
-const refreshMarginMs = 5 * 60 * 1000;
+const defaultRefreshWithinMs = 5 * 60 * 1000;
 
 /** The SQL assignments that store a token set encrypted; `$1…$5` are the token values, `$6` the key. */
 export const tokenColumns = `
@@ -53,9 +53,9 @@ async function readTokens(db: Queryable, connectionId: string, key: string, lock
   return row;
 }
 
-const fresh = (tokens: StoredTokens, now: number) =>
+const fresh = (tokens: StoredTokens, refreshWithinMs: number) =>
   tokens.access_token_expires_at === null ||
-  tokens.access_token_expires_at.getTime() - now > refreshMarginMs;
+  tokens.access_token_expires_at.getTime() - Date.now() > refreshWithinMs;
 
 /**
  * A usable access token for the connection. An expiring token is refreshed shortly before it
@@ -66,15 +66,16 @@ export async function accessTokenFor(
   db: Database,
   env: ShopifyEnv,
   connectionId: string,
+  { refreshWithinMs = defaultRefreshWithinMs } = {},
 ): Promise<string> {
   const key = env.TOKEN_ENCRYPTION_KEY;
   const current = await readTokens(db.pool, connectionId, key, false);
   if (current.status !== "active") throw new ReauthRequiredError(current.shop);
-  if (fresh(current, Date.now())) return current.access_token;
+  if (fresh(current, refreshWithinMs)) return current.access_token;
   const outcome = await transaction(db.pool, async (client) => {
     const locked = await readTokens(client, connectionId, key, true);
     if (locked.status !== "active") return { reauth: locked.shop };
-    if (fresh(locked, Date.now())) return { token: locked.access_token };
+    if (fresh(locked, refreshWithinMs)) return { token: locked.access_token };
     if (!locked.refresh_token) return { reauth: locked.shop };
     try {
       const tokens = await refreshAccessToken(env, locked.shop, locked.refresh_token);

@@ -4,9 +4,7 @@ import { afterAll, inject } from "vitest";
 import { createDatabase, type Database } from "../database.ts";
 import { templateDatabase } from "./global-setup.ts";
 
-export interface TestDatabase extends Database {
-  url: string;
-}
+export type TestDatabase = Database;
 
 /**
  * A fresh database for one test file, copied from the migrated template (or empty), dropped
@@ -23,7 +21,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     await database.close();
     await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE ${name} WITH (FORCE)`));
   });
-  return { ...database, url };
+  return database;
 }
 
 async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,0 +1,31 @@
+import { timingSafeEqual } from "node:crypto";
+import { ApiError, runQueueTick, type Services } from "@roestify/api";
+import { createTaskList, runJobsUntilIdle } from "@roestify/worker";
+import { type RequestHandler, Router } from "express";
+
+// Stop picking up jobs after this long, so the request ends within a typical 60 s cron timeout.
+const tickBudgetMs = 50_000;
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** `GET|POST /cron/shopify-queue`: one queue tick, for schedulers outside this deployment. */
+export function cronRoutes(services: Services) {
+  const tick: RequestHandler = async (req, res) => {
+    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    if (!sameSecret(given, services.env.CRON_SECRET)) throw new ApiError("unauthorized");
+    const result = await runQueueTick(services, () =>
+      runJobsUntilIdle({
+        connectionString: services.db.url,
+        taskList: createTaskList(services),
+        log: services.log,
+        deadlineMs: tickBudgetMs,
+      }),
+    );
+    res.json({ data: result });
+  };
+  return Router().get("/cron/shopify-queue", tick).post("/cron/shopify-queue", tick);
+}

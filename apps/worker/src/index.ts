@@ -1,0 +1,2 @@
+export { runJobsUntilIdle } from "./run-until-idle.ts";
+export { createTaskList } from "./tasks.ts";
