@@ -1,4 +1,10 @@
 import { type DestinationStream, pino } from "pino";
+import { z } from "zod";
+
+/** LOG_LEVEL of web and worker. */
+export const logLevel = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+  .default("info");
 
 /**
  * The one logger setup of web and worker. Secrets never reach a log line: headers that carry
