@@ -48,6 +48,22 @@ export function createApp(services: Services) {
     "/api/v1/shopify/jobs/:id",
     restRoute(services, (caller, req) => caller.shopify.job({ id: String(req.params.id) })),
   );
+  app.post(
+    "/api/v1/inventory/packagings",
+    restRoute(
+      services,
+      (caller, req) =>
+        caller.inventory.recordPackaging({
+          ...req.body,
+          idempotencyKey: req.get("idempotency-key"),
+        }),
+      201,
+    ),
+  );
+  app.get(
+    "/api/v1/inventory",
+    restRoute(services, (caller) => caller.inventory.list()),
+  );
   app.patch(
     "/api/v1/shopify/connection",
     restRoute(services, (caller, req) => caller.shopify.updateConnection(req.body)),

@@ -1,5 +1,7 @@
 export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-client.ts";
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
+export { applyShopifyToLedger } from "./inventory/ledger.ts";
+export { type SkuMapping, skuMappingSql, skuMappings } from "./inventory/mapping.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export {
   authorizeUrl,

@@ -1,0 +1,150 @@
+import { applyShopifyToLedger } from "@roestify/shopify";
+import { describe, expect, it } from "vitest";
+import { insertConnection, readEnvelope, signUserToken, startTestApp } from "./testing.ts";
+
+const { url, db } = await startTestApp();
+
+async function packaging(org: string, body: unknown, idempotencyKey?: string) {
+  const response = await fetch(`${url}/api/v1/inventory/packagings`, {
+    method: "POST",
+    headers: {
+      authorization: await signUserToken({ org }),
+      "content-type": "application/json",
+      ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await readEnvelope(response) };
+}
+
+async function inventory(org: string) {
+  const response = await fetch(`${url}/api/v1/inventory`, {
+    headers: { authorization: await signUserToken({ org }) },
+  });
+  return (await readEnvelope(response)).data;
+}
+
+/** A mirrored variant with its inventory level at location 101 (the inventory location). */
+async function mirrorVariant(
+  connectionId: string,
+  variant: number,
+  sku: string,
+  available: number,
+) {
+  await db.pool.query(
+    `INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
+     VALUES ($1, $2::bigint, 1, '1 kg', $3, $2::bigint + 1000, '{}')`,
+    [connectionId, variant, sku],
+  );
+  await db.pool.query(
+    `INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
+     VALUES ($1, $2::bigint + 1000, 101, $3, '{}')`,
+    [connectionId, variant, available],
+  );
+}
+
+describe("POST /api/v1/inventory/packagings", () => {
+  it.each([
+    ["zero", { sku: "A", quantity: 0 }],
+    ["negative", { sku: "A", quantity: -5 }],
+    ["a fraction", { sku: "A", quantity: 1.5 }],
+    ["a string", { sku: "A", quantity: "x" }],
+    ["too much", { sku: "A", quantity: 1_000_000_000 }],
+    ["no SKU", { quantity: 3 }],
+    ["a bad date", { sku: "A", quantity: 3, packaged_at: "gestern" }],
+  ])("refuses %s with 400 invalid_request", async (_, body) => {
+    const { status, body: answer } = await packaging("org-invalid", body);
+    expect(status).toBe(400);
+    expect(answer.error?.code).toBe("invalid_request");
+  });
+
+  it("records packaging without a connection and says so", async () => {
+    const { status, body } = await packaging("org-alone", { sku: "BRA-1000-B", quantity: 20 });
+    expect(status).toBe(201);
+    expect(body.data).toEqual({
+      movement_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sku: "BRA-1000-B",
+      available: 20,
+      push: "not_connected",
+    });
+    expect(
+      (await packaging("org-alone", { sku: "BRA-1000-B", quantity: 5 })).body.data.available,
+    ).toBe(25);
+  });
+
+  it("queues a push for a mapped SKU, says not_mapped for an unknown one", async () => {
+    const connectionId = await insertConnection(db, "org-shop", "packaging.myshopify.com");
+    await mirrorVariant(connectionId, 11, "ETH-250-F", 7);
+    expect((await packaging("org-shop", { sku: "ETH-250-F", quantity: 3 })).body.data.push).toBe(
+      "queued",
+    );
+    expect((await packaging("org-shop", { sku: "eth-250-f", quantity: 3 })).body.data.push).toBe(
+      "not_mapped",
+    );
+    const jobs = await db.pool.query(
+      "SELECT type, status FROM shopify_sync_jobs WHERE connection_id = $1",
+      [connectionId],
+    );
+    expect(jobs.rows).toEqual([{ type: "inventory_push", status: "queued" }]);
+  });
+
+  it("answers a repeated Idempotency-Key with the first answer and records nothing twice", async () => {
+    const first = await packaging("org-idem", { sku: "COL-500-B", quantity: 4 }, "key-1");
+    const again = await packaging("org-idem", { sku: "COL-500-B", quantity: 4 }, "key-1");
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => packaging("org-idem", { sku: "COL-500-B", quantity: 4 }, "key-2")),
+    );
+    expect(again).toEqual(first);
+    expect(new Set(concurrent.map((answer) => answer.body.data.movement_id)).size).toBe(1);
+    const movements = await db.pool.query(
+      "SELECT count(*)::int AS n FROM inventory_movements WHERE organization_id = 'org-idem'",
+    );
+    expect(movements.rows[0].n).toBe(2);
+    // The same key in another organisation is another request.
+    expect((await packaging("org-idem-2", { sku: "X", quantity: 1 }, "key-1")).status).toBe(201);
+  });
+});
+
+describe("the ledger after a sync", () => {
+  it("adopts Shopify's quantity as opening balance, then follows orders and cancellations", async () => {
+    const connectionId = await insertConnection(db, "org-ledger", "ledger.myshopify.com");
+    await mirrorVariant(connectionId, 21, "KEN-1000-B", 40);
+    await mirrorVariant(connectionId, 22, "DUP", 1);
+    await mirrorVariant(connectionId, 23, "DUP", 2);
+    await db.pool.query(
+      `INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, line_items, raw, shopify_updated_at)
+       VALUES ($1, 500, '#1000', now() - interval '1 day',
+               '[{"id": "9000", "variant_id": "21", "sku": "KEN-1000-B", "quantity": 5}]', '{}', now())`,
+      [connectionId],
+    );
+    await applyShopifyToLedger(db.pool, connectionId);
+    // The old order is already in Shopify's quantity: it deducts nothing.
+    let items = await inventory("org-ledger");
+    expect(items).toEqual([
+      expect.objectContaining({ sku: "DUP", available: 0, push_status: "conflict" }),
+      expect.objectContaining({
+        sku: "KEN-1000-B",
+        available: 40,
+        shopify_variant_id: "gid://shopify/ProductVariant/21",
+        shopify_location_id: "gid://shopify/Location/101",
+      }),
+    ]);
+    await db.pool.query(
+      `INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, line_items, raw, shopify_updated_at)
+       VALUES ($1, 501, '#1001', now() + interval '1 second',
+               '[{"id": "9001", "variant_id": "21", "sku": "KEN-1000-B", "quantity": 3}]', '{}', now())`,
+      [connectionId],
+    );
+    await applyShopifyToLedger(db.pool, connectionId);
+    await applyShopifyToLedger(db.pool, connectionId);
+    items = await inventory("org-ledger");
+    expect(items[1].available).toBe(37);
+    await db.pool.query(
+      "UPDATE shopify_orders SET cancelled_at = now() WHERE connection_id = $1 AND shopify_id = 501",
+      [connectionId],
+    );
+    await applyShopifyToLedger(db.pool, connectionId);
+    items = await inventory("org-ledger");
+    expect(items[1].available).toBe(40);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Queryable } from "@roestify/db";
+
+/**
+ * How the Roestify SKUs of an organisation (given as an SQL expression) map to the mirrored
+ * variants of its active connection: an explicit `shopify_variant_id` wins; else the variant with
+ * exactly that SKU (case-sensitive). Several candidates are a conflict (`candidates > 1`,
+ * `variant_id` null), never a guess.
+ */
+export const skuMappingSql = (organization: string) => `
+  SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
+         c.inventory_location_id AS location_id, count(v.shopify_id)::int AS candidates,
+         CASE WHEN count(v.shopify_id) = 1 THEN min(v.shopify_id) END AS variant_id,
+         CASE WHEN count(v.shopify_id) = 1 THEN min(v.inventory_item_id) END AS inventory_item_id
+  FROM inventory_items i
+  LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
+  LEFT JOIN shopify_product_variants v ON v.connection_id = c.id AND CASE
+    WHEN i.shopify_variant_id IS NOT NULL THEN v.shopify_id = i.shopify_variant_id
+    ELSE v.sku = i.sku END
+  WHERE i.organization_id = ${organization}
+  GROUP BY i.id, c.id`;
+
+export interface SkuMapping {
+  item_id: string;
+  organization_id: string;
+  sku: string;
+  connection_id: string | null;
+  location_id: string | null;
+  candidates: number;
+  variant_id: string | null;
+  inventory_item_id: string | null;
+}
+
+export async function skuMappings(db: Queryable, organizationId: string): Promise<SkuMapping[]> {
+  return (await db.query<SkuMapping>(skuMappingSql("$1"), [organizationId])).rows;
+}
