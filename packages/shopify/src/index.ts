@@ -2,6 +2,7 @@ export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-cl
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
 export { applyShopifyToLedger } from "./inventory/ledger.ts";
 export { type SkuMapping, skuMappingSql, skuMappings } from "./inventory/mapping.ts";
+export { pushInventory } from "./inventory/push.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export {
   authorizeUrl,
@@ -12,6 +13,14 @@ export {
   verifyOAuthHmac,
 } from "./oauth.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
+export { runFullSync } from "./sync/full-sync.ts";
+export { runIncrementalSync } from "./sync/incremental-sync.ts";
+export {
+  defaultSyncSettings,
+  type SyncRun,
+  type SyncSettings,
+  type SyncState,
+} from "./sync/sync-run.ts";
 export {
   accessTokenFor,
   markReauthRequired,

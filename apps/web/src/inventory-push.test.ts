@@ -1,0 +1,127 @@
+import { createDatabase, encryptSql } from "@roestify/db";
+import {
+  applyShopifyToLedger,
+  createAdminClient,
+  gidNumber,
+  pushInventory,
+} from "@roestify/shopify";
+import { start } from "@roestify/shopify-simulator";
+import { afterAll, describe, expect, it } from "vitest";
+import { startTestApp, testSecrets } from "./testing.ts";
+
+const shop = "push-roesterei.myshopify.com";
+const simulator = await start({
+  apiKey: testSecrets.SHOPIFY_API_KEY,
+  apiSecret: testSecrets.SHOPIFY_API_SECRET,
+  shops: [{ domain: shop, seed: 11, products: 3, customers: 1, orders: 0, locations: 2 }],
+});
+afterAll(() => simulator.close());
+const { db, services } = await startTestApp({ SHOPIFY_API_ORIGIN: simulator.url });
+const primary = simulator.getShop(shop).locations.find((location) => location.isPrimary);
+const locationId = gidNumber(primary?.id as string);
+
+/** A connection whose mirrors hold the shop's variants and levels, as a full sync leaves them. */
+async function connect(organizationId: string) {
+  const { access_token } = simulator.createAccessToken(shop);
+  await db.pool.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
+  const connection = await db.pool.query<{ id: string }>(
+    `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, $2, '', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
+    [organizationId, shop, access_token, testSecrets.TOKEN_ENCRYPTION_KEY, locationId],
+  );
+  const connectionId = connection.rows[0]?.id as string;
+  const levels = simulator
+    .getInventory(shop, { locationId: primary?.id })
+    .filter((level) => level.sku);
+  for (const level of levels) {
+    await db.pool.query(
+      `INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
+       VALUES ($1, $2, 1, 'v', $3, $4, '{}') ON CONFLICT DO NOTHING`,
+      [connectionId, gidNumber(level.variantId), level.sku, gidNumber(level.inventoryItemId)],
+    );
+    await db.pool.query(
+      `INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
+       VALUES ($1, $2, $3, $4, '{}')`,
+      [connectionId, gidNumber(level.inventoryItemId), locationId, level.quantities.available],
+    );
+  }
+  const client = createAdminClient({
+    env: services.shopify,
+    shop,
+    accessToken: async () => access_token,
+  });
+  return { connectionId, client, sku: levels[0]?.sku as string, levels };
+}
+
+const shopifyAvailable = (sku: string) =>
+  simulator.getInventory(shop, { sku, locationId: primary?.id })[0]?.quantities.available;
+
+async function addMovement(organizationId: string, sku: string, delta: number, ref: string) {
+  await db.pool.query(
+    `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+     SELECT organization_id, id, 'packaging', $3, $4, now() FROM inventory_items
+     WHERE organization_id = $1 AND sku = $2`,
+    [organizationId, sku, delta, ref],
+  );
+}
+
+describe("pushing Roestify's stock to Shopify", () => {
+  const noCatchUp = async () => {};
+
+  it("changes nothing on the first connection, then shows what was packaged", async () => {
+    const { connectionId, client, sku, levels } = await connect("org-push");
+    const before = levels.map((level) => shopifyAvailable(level.sku));
+    await applyShopifyToLedger(db.pool, connectionId);
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 0,
+      conflicts: 0,
+    });
+    expect(levels.map((level) => shopifyAvailable(level.sku))).toEqual(before);
+    expect(simulator.requests({ shop }).filter((r) => r.path.includes("graphql"))).toHaveLength(0);
+
+    await addMovement("org-push", sku, 20, "packaging:1");
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 1,
+      conflicts: 0,
+    });
+    expect(shopifyAvailable(sku)).toBe((before[0] as number) + 20);
+    const item = await db.pool.query(
+      "SELECT last_pushed_quantity, push_status FROM inventory_items WHERE organization_id = 'org-push' AND sku = $1",
+      [sku],
+    );
+    expect(item.rows).toEqual([
+      { last_pushed_quantity: (before[0] as number) + 20, push_status: "pushed" },
+    ]);
+  });
+
+  it("pushes 0 for negative stock", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const { connectionId, client, sku } = await connect("org-negative");
+    await applyShopifyToLedger(db.pool, connectionId);
+    await addMovement("org-negative", sku, -100_000, "adjustment:1");
+    await pushInventory(db.pool, client, connectionId, noCatchUp);
+    expect(shopifyAvailable(sku)).toBe(0);
+  });
+
+  it("on a stale compare reads Shopify again, catches up, and only then sets Roestify's stock", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const { connectionId, client, sku } = await connect("org-stale");
+    await applyShopifyToLedger(db.pool, connectionId);
+    const opening = shopifyAvailable(sku) as number;
+    // Shopify's quantity changed after our last read (e.g. in its admin).
+    simulator.setInventory(shop, { sku, locationId: primary?.id, quantity: opening - 2 });
+    await addMovement("org-stale", sku, 5, "packaging:2");
+    let caughtUp = 0;
+    const result = await pushInventory(db.pool, client, connectionId, async () => {
+      caughtUp++;
+    });
+    expect(caughtUp).toBe(1);
+    expect(result.pushed).toBe(1);
+    // Roestify owns the stock: once compared against the real quantity, its own is set.
+    expect(shopifyAvailable(sku)).toBe(opening + 5);
+    const pushes = simulator
+      .requests({ shop })
+      .filter((entry) => entry.operationName === "InventorySetQuantities");
+    expect(pushes.length).toBeGreaterThanOrEqual(2);
+  });
+});

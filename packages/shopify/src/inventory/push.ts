@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import type { Queryable } from "@roestify/db";
+import type { AdminClient } from "../admin-client.ts";
+import {
+  inventoryLevelsAtLocationQuery,
+  inventorySetQuantitiesMutation,
+} from "../documents/index.ts";
+import { skuMappingSql } from "./mapping.ts";
+
+// inventorySetQuantities takes at most 250 quantities per call.
+const batchSize = 250;
+const staleRetries = 3;
+
+interface PushTarget {
+  item_id: string;
+  sku: string;
+  inventory_item_id: string;
+  location_id: string;
+  target: number;
+  shopify_available: number | null;
+}
+
+interface SetQuantitiesResult {
+  inventorySetQuantities: {
+    userErrors: { code: string | null; field: string[] | null; message: string }[];
+  };
+}
+
+const itemGid = (id: string) => `gid://shopify/InventoryItem/${id}`;
+const locationGid = (id: string) => `gid://shopify/Location/${id}`;
+
+/**
+ * Pushes Roestify's stock of every mapped SKU whose target (available, never below 0) differs
+ * from Shopify's last known quantity. Each batch compares-and-swaps from that last known quantity
+ * with a fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a
+ * stale compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
+ * recomputed and the push retried; after 3 stale rounds the SKU is marked `conflict`.
+ */
+export async function pushInventory(
+  db: Queryable,
+  client: AdminClient,
+  connectionId: string,
+  catchUp: () => Promise<void>,
+): Promise<{ pushed: number; conflicts: number }> {
+  let pushed = 0;
+  for (let round = 0; ; round++) {
+    const targets = await pushTargets(db, connectionId);
+    if (targets.length === 0) return { pushed, conflicts: 0 };
+    const stale: PushTarget[] = [];
+    for (let start = 0; start < targets.length; start += batchSize) {
+      const batch = targets.slice(start, start + batchSize);
+      const result = await client.request<SetQuantitiesResult>(inventorySetQuantitiesMutation, {
+        key: randomUUID(),
+        input: {
+          name: "available",
+          reason: "correction",
+          referenceDocumentUri: `gid://roestify/InventoryPush/${connectionId}`,
+          quantities: batch.map((target) => ({
+            inventoryItemId: itemGid(target.inventory_item_id),
+            locationId: locationGid(target.location_id),
+            quantity: target.target,
+            changeFromQuantity: target.shopify_available,
+          })),
+        },
+      });
+      const errors = result.inventorySetQuantities.userErrors;
+      if (errors.some((error) => error.code === "CHANGE_FROM_QUANTITY_STALE")) {
+        stale.push(...batch);
+        continue;
+      }
+      if (errors.length) throw new Error(`Shopify refused the stock: ${errors[0]?.message}`);
+      await recordPushed(db, connectionId, batch);
+      pushed += batch.length;
+    }
+    if (stale.length === 0) continue;
+    if (round >= staleRetries) {
+      await markConflict(db, stale);
+      return { pushed, conflicts: stale.length };
+    }
+    await catchUp();
+    await refreshLevels(db, client, connectionId, stale);
+  }
+}
+
+/** What each mapped SKU of the connection should show at the inventory location. */
+async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
+  const result = await db.query<PushTarget>(
+    `WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
+     SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
+            greatest(0, (SELECT coalesce(sum(delta), 0) FROM inventory_movements x
+                         WHERE x.inventory_item_id = m.item_id))::int AS target
+     FROM mapped m
+     LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
+       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+     WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
+       AND l.available IS DISTINCT FROM greatest(0, (SELECT coalesce(sum(delta), 0)
+             FROM inventory_movements x WHERE x.inventory_item_id = m.item_id))`,
+    [connectionId],
+  );
+  return result.rows;
+}
+
+async function recordPushed(db: Queryable, connectionId: string, batch: PushTarget[]) {
+  const rows = JSON.stringify(batch.map((t) => ({ ...t, quantity: t.target })));
+  await db.query(
+    `WITH pushed AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb)
+         AS p(item_id uuid, inventory_item_id bigint, location_id bigint, quantity int)
+     ), levels AS (
+       INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw, synced_at)
+       SELECT $1, inventory_item_id, location_id, quantity, '{}', now() FROM pushed
+       ON CONFLICT (connection_id, inventory_item_id, location_id)
+       DO UPDATE SET available = EXCLUDED.available, synced_at = now()
+     )
+     UPDATE inventory_items i SET last_pushed_quantity = p.quantity, last_pushed_at = now(),
+       push_status = 'pushed', push_error = NULL
+     FROM pushed p WHERE i.id = p.item_id`,
+    [connectionId, rows],
+  );
+}
+
+async function markConflict(db: Queryable, stale: PushTarget[]) {
+  await db.query(
+    `UPDATE inventory_items SET push_status = 'conflict',
+       push_error = 'Shopify änderte den Bestand bei jedem Versuch; bitte prüfen.'
+     WHERE id = ANY($1::uuid[])`,
+    [stale.map((target) => target.item_id)],
+  );
+}
+
+/** Reads Shopify's available quantity of the stale items again into the mirror. */
+async function refreshLevels(
+  db: Queryable,
+  client: AdminClient,
+  connectionId: string,
+  stale: PushTarget[],
+) {
+  const byLocation = Map.groupBy(stale, (target) => target.location_id);
+  for (const [locationId, targets] of byLocation) {
+    const result = await client.request<{
+      nodes: ({
+        id: string;
+        inventoryLevel: { quantities: { quantity: number }[] } | null;
+      } | null)[];
+    }>(inventoryLevelsAtLocationQuery, {
+      ids: targets.map((target) => itemGid(target.inventory_item_id)),
+      locationId: locationGid(locationId),
+    });
+    const levels = result.nodes.flatMap((node) =>
+      node?.inventoryLevel
+        ? [
+            {
+              id: node.id.split("/").pop(),
+              available: node.inventoryLevel.quantities[0]?.quantity ?? 0,
+            },
+          ]
+        : [],
+    );
+    await db.query(
+      `UPDATE shopify_inventory_levels l SET available = r.available, synced_at = now()
+       FROM jsonb_to_recordset($3::jsonb) AS r(id bigint, available int)
+       WHERE l.connection_id = $1 AND l.location_id = $2 AND l.inventory_item_id = r.id`,
+      [connectionId, locationId, JSON.stringify(levels)],
+    );
+  }
+}
