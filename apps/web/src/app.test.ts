@@ -1,7 +1,7 @@
 import type { AppRouter } from "@roestify/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { readEnvelope, signUserToken, startTestApp } from "./testing.ts";
+import { noRows, readEnvelope, signUserToken, startTestApp } from "./testing.ts";
 
 const { url, db } = await startTestApp();
 
@@ -121,14 +121,7 @@ describe("status through REST and tRPC", () => {
     expect(rest.data).toEqual({
       connection: null,
       jobs: { full_sync: null, incremental_sync: null, inventory_push: null },
-      mirror_counts: {
-        shopify_products: 0,
-        shopify_product_variants: 0,
-        shopify_orders: 0,
-        shopify_fulfillments: 0,
-        shopify_customers: 0,
-        shopify_inventory_levels: 0,
-      },
+      mirror_counts: noRows,
     });
   });
 

@@ -1,11 +1,9 @@
-import { logLevel } from "@roestify/api";
 import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  LOG_LEVEL: logLevel,
 });
 
 export type WebEnv = z.infer<typeof schema>;

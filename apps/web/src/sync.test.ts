@@ -1,6 +1,6 @@
 import type { Database } from "@roestify/db";
 import { describe, expect, it } from "vitest";
-import { insertConnection, readEnvelope, signUserToken, startTestApp } from "./testing.ts";
+import { insertConnection, noRows, readEnvelope, signUserToken, startTestApp } from "./testing.ts";
 
 const { url, db } = await startTestApp();
 
@@ -166,14 +166,7 @@ describe("GET /api/v1/shopify/jobs/:id", () => {
       created_at: expect.stringMatching(/Z$/),
       started_at: null,
       finished_at: null,
-      rows_written: {
-        shopify_products: 0,
-        shopify_product_variants: 0,
-        shopify_orders: 0,
-        shopify_fulfillments: 0,
-        shopify_customers: 0,
-        shopify_inventory_levels: 0,
-      },
+      rows_written: noRows,
     });
   });
 

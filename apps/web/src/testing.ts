@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createLogger, readApiEnv, type Services } from "@roestify/api";
-import { type Database, encryptSql } from "@roestify/db";
+import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { readShopifyEnv } from "@roestify/shopify";
 import { SignJWT } from "jose";
@@ -89,3 +89,6 @@ export async function insertConnection(db: Database, organizationId: string, sho
   );
   return connectionId;
 }
+
+/** `mirror_counts` / `rows_written` of a connection with nothing mirrored yet. */
+export const noRows = Object.fromEntries(mirrorTables.map((table) => [table, 0]));

@@ -1,10 +1,8 @@
-import { logLevel } from "@roestify/api";
 import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
-  LOG_LEVEL: logLevel,
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

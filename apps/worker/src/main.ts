@@ -1,33 +1,18 @@
-import { createLogger, readApiEnv, runService } from "@roestify/api";
-import { createDatabase, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
-import { readShopifyEnv } from "@roestify/shopify";
+import { runService } from "@roestify/api";
 import { readWorkerEnv } from "./env.ts";
 import { startRunner } from "./runner.ts";
 import { createTaskList, crontab } from "./tasks.ts";
 
-await runService("worker", async () => {
-  const worker = readWorkerEnv();
-  const env = readApiEnv();
-  const shopify = readShopifyEnv();
-  const log = createLogger({ name: "worker", level: worker.LOG_LEVEL });
-  const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
-  await prepareDatabase(database.url);
-  const db = createDatabase(database.url);
+await runService("worker", async (services) => {
+  const { WORKER_CONCURRENCY } = readWorkerEnv();
   const runner = await startRunner({
-    connectionString: database.url,
-    taskList: createTaskList({ db, env, shopify, log }),
+    connectionString: services.db.url,
+    taskList: createTaskList(services),
     crontab,
-    concurrency: worker.WORKER_CONCURRENCY,
-    log,
+    concurrency: WORKER_CONCURRENCY,
+    log: services.log,
   });
-  log.info({ concurrency: worker.WORKER_CONCURRENCY }, "worker running");
-  return {
-    log,
-    async stop() {
-      // Running jobs finish (or are released for another worker) before the runner resolves.
-      await runner.stop();
-      await db.close();
-      await database.stop();
-    },
-  };
+  services.log.info({ concurrency: WORKER_CONCURRENCY }, "worker running");
+  // Running jobs finish (or are released for another worker) before the runner resolves.
+  return () => runner.stop();
 });

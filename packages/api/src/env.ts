@@ -1,5 +1,6 @@
 import { parseEnv } from "@roestify/db";
 import { z } from "zod";
+import { logLevel } from "./logger.ts";
 
 // The contract sets no minimum length; 32+ random characters are recommended in the README.
 const secret = z.string({ error: "is required" }).min(1, "is required");
@@ -11,6 +12,7 @@ const schema = z
     SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    LOG_LEVEL: logLevel,
   })
   .transform(({ PORT, APP_URL, ...env }) => ({
     ...env,

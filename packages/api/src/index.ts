@@ -1,7 +1,7 @@
 export type { User } from "./auth.ts";
 export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
-export { createLogger, type Logger, logLevel } from "./logger.ts";
+export { createLogger, type Logger } from "./logger.ts";
 export { runQueueTick } from "./queue/tick.ts";
 export { holdWorkerLiveness, releaseDeadWorkers } from "./queue/worker-liveness.ts";
 export { consumeRateLimit } from "./rate-limit.ts";

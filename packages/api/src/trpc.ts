@@ -6,6 +6,7 @@ import { authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
 
 /** What every procedure can use; created once per process. */
 export interface Services {
@@ -78,3 +79,10 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   ]);
   return next({ ctx: { ...ctx, user } });
 });
+
+/** A signed-in procedure with a per-user limit, counted right after authentication. */
+export const rateLimitedProcedure = (limit: RateLimitName) =>
+  protectedProcedure.use(async ({ ctx, next }) => {
+    await consumeRateLimit(ctx.db.pool, limit, userKey(ctx.user));
+    return next();
+  });

@@ -2,19 +2,14 @@ import { randomUUID } from "node:crypto";
 import { authorizeUrl, normalizeShopDomain } from "@roestify/shopify";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
-import { consumeRateLimit, userKey } from "../rate-limit.ts";
-import { protectedProcedure } from "../trpc.ts";
+import { rateLimitedProcedure } from "../trpc.ts";
 
 const stateLifetimeMs = 10 * 60 * 1000;
 
 export const authorizeInput = z.object({ shop: z.unknown().optional() });
 
 /** Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. */
-export const authorize = protectedProcedure
-  .use(async ({ ctx, next }) => {
-    await consumeRateLimit(ctx.db.pool, "authorize", userKey(ctx.user));
-    return next();
-  })
+export const authorize = rateLimitedProcedure("authorize")
   .input(authorizeInput)
   .query(async ({ ctx, input }) => {
     const shop = normalizeShopDomain(input.shop);

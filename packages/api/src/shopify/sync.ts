@@ -1,8 +1,7 @@
 import { transaction } from "@roestify/db";
 import { z } from "zod";
 import { useManualSync } from "../plans.ts";
-import { consumeRateLimit, userKey } from "../rate-limit.ts";
-import { protectedProcedure } from "../trpc.ts";
+import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
 import { enqueueJob } from "./enqueue.ts";
 
@@ -17,11 +16,7 @@ export const syncInput = z.object({ type: z.enum(["full", "incremental"]) });
  * A manual sync: checks validation, connection, then the plan quota. While a job of that type is
  * still queued, its id comes back and no quota is used.
  */
-export const sync = protectedProcedure
-  .use(async ({ ctx, next }) => {
-    await consumeRateLimit(ctx.db.pool, "sync", userKey(ctx.user));
-    return next();
-  })
+export const sync = rateLimitedProcedure("sync")
   .input(syncInput)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
