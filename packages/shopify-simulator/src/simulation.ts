@@ -1,0 +1,62 @@
+import { BulkOperations } from "./bulk.ts";
+import { Clock } from "./clock.ts";
+import { OAuth } from "./oauth.ts";
+import { RequestLog } from "./request-log.ts";
+import { createShopState, type ShopSettings, type ShopState } from "./store.ts";
+
+export interface SimulationOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** Shown on the consent page ("Roestify möchte auf … zugreifen"). */
+  appName: string;
+  /** Allowed OAuth redirect URIs; any http(s) URI when null. */
+  redirectUris: string[] | null;
+  restoreRate?: number;
+  maximumAvailable?: number;
+  /** Shopify refuses single queries above 1000 points. */
+  maxQueryCost: number;
+  /** How long a bulk operation stays RUNNING before it produces its file. */
+  bulkDelayMs: number;
+  now?: () => Date;
+  /** Request log entries kept (oldest dropped first). */
+  logLimit: number;
+}
+
+/** Everything one simulator instance holds: its shops, clock, OAuth state, bulk files and log. */
+export class Simulation {
+  readonly options: SimulationOptions;
+  readonly clock: Clock;
+  readonly shops = new Map<string, ShopState>();
+  readonly oauth: OAuth;
+  readonly bulk: BulkOperations;
+  readonly log: RequestLog;
+  /** The server's own origin, for bulk result URLs; set once it listens. */
+  baseUrl = "";
+  #shopNum = 60_000_000_000;
+
+  constructor(options: SimulationOptions) {
+    this.options = options;
+    this.clock = new Clock(options.now);
+    this.oauth = new OAuth(this);
+    this.bulk = new BulkOperations(this);
+    this.log = new RequestLog(options.logLimit);
+  }
+
+  addShop(
+    settings: Omit<ShopSettings, "restoreRate" | "maximumAvailable" | "bulkDelayMs"> &
+      Partial<ShopSettings>,
+  ): ShopState {
+    const shop = createShopState(
+      {
+        restoreRate: this.options.restoreRate,
+        maximumAvailable: this.options.maximumAvailable,
+        bulkDelayMs: this.options.bulkDelayMs,
+        ...settings,
+      },
+      ++this.#shopNum,
+      this.clock,
+    );
+    this.shops.set(shop.domain, shop);
+    return shop;
+  }
+}
