@@ -1,4 +1,4 @@
-import { createDatabase, encryptSql } from "@roestify/db";
+import { encryptSql } from "@roestify/db";
 import {
   applyShopifyToLedger,
   createAdminClient,
