@@ -4,7 +4,14 @@ import { decryptToken } from "@roestify/db";
 import { accessTokenFor, ReauthRequiredError } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEnvelope, signUserToken, startTestApp, testSecrets } from "./testing.ts";
+import {
+  insertConnection,
+  readEnvelope,
+  signedCallbackQuery,
+  signUserToken,
+  startTestApp,
+  testSecrets,
+} from "./testing.ts";
 
 const shop = "bohnen-glueck.myshopify.com";
 const simulator = await start({
@@ -161,6 +168,26 @@ describe("connecting a shop through OAuth", () => {
     expect(after.access_token_encrypted.equals(before.access_token_encrypted)).toBe(false);
   });
 
+  it("sends no token request for a forged HMAC", async () => {
+    simulator.clearRequests();
+    const authorization = await signUserToken({ org: "org-forged", sub: "forger" });
+    const { data } = await readEnvelope(
+      await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shop}`, {
+        headers: { authorization },
+      }),
+    );
+    const state = new URL(data.authorize_url).searchParams.get("state") as string;
+    const forged = signedCallbackQuery(
+      { code: "c", shop, state, timestamp: String(Math.floor(Date.now() / 1000)) },
+      "guessed-secret",
+    );
+    const response = await fetch(`${url}/api/v1/shopify/oauth/callback?${forged}`, {
+      redirect: "manual",
+    });
+    expect(response.headers.get("location")).toContain("reason=invalid_hmac");
+    expect(simulator.requests()).toEqual([]);
+  });
+
   it("refuses the shop for another organisation", async () => {
     expect((await install("org-intruder")).location).toContain("reason=shop_already_connected");
     expect(await connectionOf("org-intruder")).toBeUndefined();
@@ -186,6 +213,13 @@ describe("connecting a shop through OAuth", () => {
 });
 
 describe("access tokens for later Shopify calls", () => {
+  it("returns a permanent token as it is, without asking Shopify", async () => {
+    const connectionId = await insertConnection(db, "org-permanent", "permanent.myshopify.com");
+    simulator.clearRequests();
+    expect(await accessTokenFor(db, services.shopify, connectionId)).toBe("shpat_test");
+    expect(simulator.requests()).toEqual([]);
+  });
+
   const expireNow = (org: string) =>
     db.pool.query(
       "UPDATE shopify_connections SET access_token_expires_at = now() WHERE organization_id = $1",
