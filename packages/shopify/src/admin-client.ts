@@ -72,7 +72,12 @@ export function createAdminClient(options: AdminClientOptions) {
       const reserved = expectedCosts.get(document) ?? defaultCost;
       const wait = shopBucket.reserve(reserved);
       if (wait > 0) await sleep(wait);
-      const attempt = await send<T>(document, variables).catch(
+      // Outside the network catch: a refused refresh (ReauthRequiredError) is not a network error.
+      const accessToken = await options.accessToken().catch((error: unknown) => {
+        shopBucket.settle(reserved);
+        throw error;
+      });
+      const attempt = await send<T>(document, variables, accessToken).catch(
         (error: Error): Attempt<T> => ({
           ok: false,
           error: new ShopifyApiError("transient", `network error: ${error.name}`),
@@ -94,14 +99,18 @@ export function createAdminClient(options: AdminClientOptions) {
     }
   }
 
-  async function send<T>(document: string, variables: object): Promise<Attempt<T>> {
+  async function send<T>(
+    document: string,
+    variables: object,
+    accessToken: string,
+  ): Promise<Attempt<T>> {
     const path = `/admin/api/${env.SHOPIFY_API_VERSION}/graphql.json`;
     const response = await shopifyFetch(env, shop, path, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         accept: "application/json",
-        "x-shopify-access-token": await options.accessToken(),
+        "x-shopify-access-token": accessToken,
       },
       body: JSON.stringify({ query: document, variables }),
     });

@@ -1,0 +1,121 @@
+import type { Services } from "@roestify/api";
+import { type MirrorTable, mirrorTables, type Queryable, transaction } from "@roestify/db";
+import { applyShopifyToLedger, type SyncRun, type SyncState } from "@roestify/shopify";
+
+export type SyncJobType = "full_sync" | "incremental_sync";
+
+export interface SyncJobRow {
+  id: string;
+  connection_id: string;
+  type: SyncJobType;
+  status: "queued" | "running" | "succeeded" | "failed";
+  progress: Record<string, string>;
+  rows_written: Partial<Record<MirrorTable, number>>;
+  state: SyncState;
+}
+
+export async function loadSyncJob(db: Queryable, id: string): Promise<SyncJobRow | null> {
+  const result = await db.query<SyncJobRow>(
+    `SELECT id, connection_id, type, status, progress, rows_written, state
+     FROM shopify_sync_jobs WHERE id = $1`,
+    [id],
+  );
+  return result.rows[0] ?? null;
+}
+
+export async function markRunning(db: Queryable, id: string, attempt: number): Promise<void> {
+  await db.query(
+    `UPDATE shopify_sync_jobs
+     SET status = 'running', attempts = $2, started_at = COALESCE(started_at, now()), finished_at = NULL
+     WHERE id = $1`,
+    [id, attempt],
+  );
+}
+
+/**
+ * Records a failed attempt. `final` (the last attempt, or an error no retry can fix) marks the job
+ * failed; otherwise it stays running until graphile-worker's retry picks it up again.
+ */
+export async function recordFailure(
+  db: Queryable,
+  id: string,
+  message: string,
+  final: boolean,
+): Promise<void> {
+  await db.query(
+    `UPDATE shopify_sync_jobs
+     SET last_error = $2,
+         status = CASE WHEN $3 THEN 'failed' ELSE status END,
+         finished_at = CASE WHEN $3 THEN now() ELSE finished_at END
+     WHERE id = $1`,
+    [id, message, final],
+  );
+}
+
+/**
+ * An error as people may read it in `last_error`: its message without anything secret (tokens
+ * like `shpat_…`, query strings of signed result URLs).
+ */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return message
+    .replace(/shp[a-z]{2}_[A-Za-z0-9]+/g, "[redacted]")
+    .replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, "$1?[redacted]")
+    .slice(0, 2000);
+}
+
+/**
+ * The job side of a `SyncRun`: state, progress and row counts are written to the job row, and the
+ * completion commits the sync's final writes together with the stock ledger's update, `succeeded`
+ * and `last_synced_at`.
+ */
+export function jobBookkeeping(
+  services: Services,
+  job: SyncJobRow,
+): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "complete"> {
+  const { db } = services;
+  const progress = { ...job.progress };
+  const rowsWritten = Object.fromEntries(
+    mirrorTables.map((table) => [table, job.rows_written[table] ?? 0]),
+  ) as Record<MirrorTable, number>;
+  const state = job.state;
+  // Parts of a sync save concurrently: one write at a time, each with the state as it is then,
+  // so an older snapshot can never land after a newer one.
+  let saving: Promise<unknown> = Promise.resolve();
+  return {
+    state,
+    saveState() {
+      const save = saving.then(() =>
+        db.pool.query("UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1", [job.id, state]),
+      );
+      saving = save.catch(() => {});
+      return save.then(() => {});
+    },
+    wrote(table, count) {
+      rowsWritten[table] += count;
+    },
+    async progress(part, status) {
+      progress[part] = status;
+      await db.pool.query(
+        "UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3 WHERE id = $1",
+        [job.id, progress, rowsWritten],
+      );
+    },
+    async complete(finish) {
+      await transaction(db.pool, async (tx) => {
+        await finish(tx);
+        // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
+        await applyShopifyToLedger(tx, job.connection_id);
+        await tx.query(
+          `UPDATE shopify_sync_jobs
+           SET status = 'succeeded', finished_at = now(), progress = $2, rows_written = $3, state = $4
+           WHERE id = $1`,
+          [job.id, progress, rowsWritten, state],
+        );
+        await tx.query("UPDATE shopify_connections SET last_synced_at = now() WHERE id = $1", [
+          job.connection_id,
+        ]);
+      });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { MirrorTable } from "@roestify/db";
+import { ShopifyApiError } from "../admin-client.ts";
+import { awaitBulkOperation, startBulkOperation } from "./bulk-operation.ts";
+import { ExpiredResultError, readJsonl, TruncatedDownloadError } from "./jsonl.ts";
+import {
+  createLineItemStaging,
+  dropLineItemStaging,
+  mergeStagedLineItems,
+} from "./line-item-staging.ts";
+import { MirrorBatch } from "./mirror-batch.ts";
+import { emitMirrorRows, type Row, type RowTarget } from "./mirror-rows.ts";
+import type { SyncRun } from "./sync-run.ts";
+
+/** A bulk query of a job, kept in the job's state. */
+export interface BulkQueryState {
+  /** The running operation; kept so a retried job resumes it instead of starting another. */
+  id: string | null;
+  /** Shopify's time the operation started: incremental syncs continue from there. */
+  createdAt?: string;
+  imported?: boolean;
+}
+
+/**
+ * Runs a bulk query (or resumes the one `entry` names) and streams its result into the mirrors.
+ * A failed, cancelled or expired operation is run again, a bounded number of times.
+ */
+export async function importBulkQuery(
+  run: SyncRun,
+  name: string,
+  query: string,
+  entry: BulkQueryState,
+): Promise<void> {
+  if (entry.imported) return;
+  const poll = { pollMs: run.settings.bulkPollMs, signal: run.signal };
+  for (let restarts = 0; ; restarts++) {
+    if (!entry.id) {
+      entry.id = await startBulkOperation(run.client, query, poll);
+      await run.saveState();
+    }
+    await run.progress(name, "bulk_running");
+    const operation = await awaitBulkOperation(run.client, entry.id, poll);
+    let failure: string;
+    if (operation?.status === "COMPLETED") {
+      try {
+        await run.progress(name, "importing");
+        // No link but objects: the link expired, which must not pass for an empty result.
+        if (operation.url) await importBulkFile(run, operation.url);
+        else if (operation.objectCount !== "0")
+          throw new ExpiredResultError("the result link expired");
+        entry.createdAt = operation.createdAt;
+        entry.imported = true;
+        await run.saveState();
+        await run.progress(name, "imported");
+        return;
+      } catch (error) {
+        if (!(error instanceof ExpiredResultError)) throw error;
+        failure = error.message;
+      }
+    } else if (operation?.errorCode === "ACCESS_DENIED") {
+      // A missing scope: running it again cannot help.
+      throw new ShopifyApiError("permanent", `bulk operation for ${name}: access denied`);
+    } else {
+      failure = operation ? `${operation.status} ${operation.errorCode ?? ""}`.trim() : "not found";
+    }
+    if (restarts >= run.settings.maxBulkRestarts) {
+      throw new Error(`bulk operation for ${name} failed ${restarts + 1} times (${failure})`);
+    }
+    run.log.warn({ part: name, failure }, "bulk operation failed, starting it again");
+    entry.id = null;
+    await run.saveState();
+  }
+}
+
+/** Reads the file again when the download was cut; bounded, then the job's retry takes over. */
+async function importBulkFile(run: SyncRun, url: string): Promise<void> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return await importOnce(run, url);
+    } catch (error) {
+      if (
+        !(error instanceof TruncatedDownloadError) ||
+        retries >= run.settings.maxDownloadRetries
+      ) {
+        throw error;
+      }
+      run.log.warn({ reason: error.message }, "bulk download cut short, reading it again");
+    }
+  }
+}
+
+/**
+ * Streams one JSONL file into the mirrors in batches, on one session (its line items are staged
+ * in a temporary table until the file is read, then merged into their orders).
+ */
+async function importOnce(run: SyncRun, url: string): Promise<void> {
+  const session = await run.db.pool.connect();
+  const written = new Map<MirrorTable, number>();
+  try {
+    const started = await session.query<{ now: string }>("SELECT now()::text AS now");
+    await createLineItemStaging(session);
+    const batch = new MirrorBatch({
+      db: session,
+      connectionId: run.connectionId,
+      size: run.settings.batchSize,
+      onWritten: (table, count) => written.set(table, (written.get(table) ?? 0) + count),
+    });
+    const rows: [RowTarget, Row][] = [];
+    for await (const node of readJsonl(url)) {
+      run.signal.throwIfAborted();
+      emitMirrorRows(node, (target, row) => rows.push([target, row]));
+      for (const [target, row] of rows) await batch.add(target, row);
+      rows.length = 0;
+    }
+    await batch.flush();
+    await mergeStagedLineItems(session, run.connectionId, started.rows[0]?.now as string);
+    // Counted once the file is complete, so a re-read download is not counted twice.
+    for (const [table, count] of written) run.wrote(table, count);
+  } finally {
+    await dropLineItemStaging(session).catch(() => {});
+    session.release();
+  }
+}

@@ -1,0 +1,63 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AdminClient, ShopifyApiError } from "../admin-client.ts";
+import { bulkOperationQuery, bulkOperationRunQueryMutation } from "../documents/index.ts";
+
+export interface BulkOperation {
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+  errorCode: string | null;
+  createdAt: string;
+  objectCount: string;
+  /** Null when the query matched nothing. */
+  url: string | null;
+}
+
+interface RunQueryPayload {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string } | null;
+    userErrors: { code: string | null; message: string }[];
+  };
+}
+
+const finished = new Set(["COMPLETED", "CANCELED", "FAILED", "EXPIRED"]);
+
+/**
+ * Starts a bulk query. When the shop's five slots are taken (another app run, or operations of
+ * an earlier attempt that are still running) it waits for a free slot instead of failing.
+ */
+export async function startBulkOperation(
+  client: AdminClient,
+  query: string,
+  options: { pollMs: number; signal: AbortSignal; maxWaits?: number },
+): Promise<string> {
+  const maxWaits = options.maxWaits ?? 120;
+  for (let waits = 0; ; waits++) {
+    const { bulkOperationRunQuery: payload } = await client.request<RunQueryPayload>(
+      bulkOperationRunQueryMutation,
+      { query },
+    );
+    if (payload.bulkOperation) return payload.bulkOperation.id;
+    const busy = payload.userErrors.some((error) => error.code === "OPERATION_IN_PROGRESS");
+    const message = payload.userErrors.map((error) => error.message).join("; ");
+    if (!busy) throw new ShopifyApiError("permanent", `bulk query refused: ${message}`);
+    if (waits >= maxWaits) throw new ShopifyApiError("transient", `no free bulk slot: ${message}`);
+    await sleep(options.pollMs * 5, undefined, { signal: options.signal });
+  }
+}
+
+/** Polls the operation until it has finished, one way or another; null if Shopify forgot it. */
+export async function awaitBulkOperation(
+  client: AdminClient,
+  id: string,
+  options: { pollMs: number; signal: AbortSignal },
+): Promise<BulkOperation | null> {
+  // Short at first (small shops finish in seconds), then at most every 10 poll intervals.
+  for (let polls = 0; ; polls++) {
+    const { bulkOperation } = await client.request<{ bulkOperation: BulkOperation | null }>(
+      bulkOperationQuery,
+      { id },
+    );
+    if (!bulkOperation || finished.has(bulkOperation.status)) return bulkOperation;
+    await sleep(options.pollMs * Math.min(10, 1 + polls), undefined, { signal: options.signal });
+  }
+}

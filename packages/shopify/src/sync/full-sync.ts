@@ -1,0 +1,66 @@
+import {
+  customersBulkQuery,
+  inventoryLevelsBulkQuery,
+  ordersBulkQuery,
+  productsBulkQuery,
+} from "../documents/index.ts";
+import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
+import { deleteUnseenRows } from "./mirror-writers.ts";
+import { type SyncRun, saveCursor } from "./sync-run.ts";
+
+/** One bulk operation per part (at most five run at once per shop), and the cursors it sets. */
+const bulkParts = {
+  products: {
+    query: productsBulkQuery,
+    cursors: ["products", "product_variants", "product_deletions"],
+  },
+  orders: { query: ordersBulkQuery, cursors: ["orders"] },
+  customers: { query: customersBulkQuery, cursors: ["customers"] },
+  inventory_levels: { query: inventoryLevelsBulkQuery, cursors: ["inventory_levels"] },
+} as const;
+
+type BulkPart = keyof typeof bulkParts;
+
+interface FullSyncState {
+  /** Database time the run began; rows not written since then are gone from Shopify. */
+  startedAt?: string;
+  bulk?: Partial<Record<BulkPart, BulkQueryState>>;
+}
+
+/**
+ * Mirrors the whole shop through bulk operations run in parallel, then — only when every part is
+ * written — deletes what the run did not see and sets the incremental cursors, in the transaction
+ * that completes the job.
+ */
+export async function runFullSync(run: SyncRun): Promise<void> {
+  const state = run.state as FullSyncState;
+  if (!state.startedAt) {
+    const now = await run.db.pool.query<{ now: string }>("SELECT now()::text AS now");
+    state.startedAt = now.rows[0]?.now;
+    state.bulk = {};
+    await run.saveState();
+  }
+  const bulk = state.bulk as Partial<Record<BulkPart, BulkQueryState>>;
+  const parts = Object.keys(bulkParts) as BulkPart[];
+  // Settle all before failing: a part still writing must not outlive the job's attempt.
+  const outcomes = await Promise.allSettled(
+    parts.map((part) => {
+      const entry = bulk[part] ?? { id: null };
+      bulk[part] = entry;
+      return importBulkQuery(run, part, bulkParts[part].query, entry);
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure) throw failure.reason;
+
+  await run.complete(async (tx) => {
+    const deleted = await deleteUnseenRows(tx, run.connectionId, state.startedAt as string);
+    for (const part of parts) {
+      const createdAt = bulk[part]?.createdAt as string;
+      for (const cursor of bulkParts[part].cursors) {
+        await saveCursor(tx, run.connectionId, cursor, createdAt);
+      }
+    }
+    run.log.info({ deleted }, "full sync deleted rows no longer in Shopify");
+  });
+}

@@ -1,0 +1,211 @@
+import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
+import type { Row } from "./mirror-rows.ts";
+
+interface TableSpec {
+  /** The conflict key after `connection_id`. */
+  key: string[];
+  /** Column → PostgreSQL type, as `jsonb_to_recordset` reads them. */
+  columns: Record<string, string>;
+}
+
+const timestamps = { shopify_created_at: "timestamptz", shopify_updated_at: "timestamptz" };
+
+const specs: Record<MirrorTable, TableSpec> = {
+  shopify_products: {
+    key: ["shopify_id"],
+    columns: {
+      shopify_id: "bigint",
+      title: "text",
+      handle: "text",
+      status: "text",
+      vendor: "text",
+      product_type: "text",
+      tags: "text[]",
+      raw: "jsonb",
+      ...timestamps,
+    },
+  },
+  shopify_product_variants: {
+    key: ["shopify_id"],
+    columns: {
+      shopify_id: "bigint",
+      product_id: "bigint",
+      title: "text",
+      sku: "text",
+      price: "numeric",
+      inventory_item_id: "bigint",
+      raw: "jsonb",
+      shopify_updated_at: "timestamptz",
+    },
+  },
+  shopify_orders: {
+    key: ["shopify_id"],
+    columns: {
+      shopify_id: "bigint",
+      name: "text",
+      email: "text",
+      financial_status: "text",
+      fulfillment_status: "text",
+      total_price: "numeric",
+      subtotal_price: "numeric",
+      total_tax: "numeric",
+      currency: "text",
+      customer_id: "bigint",
+      processed_at: "timestamptz",
+      cancelled_at: "timestamptz",
+      closed_at: "timestamptz",
+      line_items: "jsonb",
+      raw: "jsonb",
+      ...timestamps,
+    },
+  },
+  shopify_fulfillments: {
+    key: ["shopify_id"],
+    columns: {
+      shopify_id: "bigint",
+      order_id: "bigint",
+      status: "text",
+      tracking_company: "text",
+      tracking_numbers: "text[]",
+      tracking_urls: "text[]",
+      raw: "jsonb",
+      ...timestamps,
+    },
+  },
+  shopify_customers: {
+    key: ["shopify_id"],
+    columns: {
+      shopify_id: "bigint",
+      email: "text",
+      first_name: "text",
+      last_name: "text",
+      state: "text",
+      number_of_orders: "bigint",
+      raw: "jsonb",
+      ...timestamps,
+    },
+  },
+  shopify_inventory_levels: {
+    key: ["inventory_item_id", "location_id"],
+    columns: {
+      inventory_item_id: "bigint",
+      location_id: "bigint",
+      shopify_id: "bigint",
+      available: "integer",
+      on_hand: "integer",
+      raw: "jsonb",
+      shopify_updated_at: "timestamptz",
+    },
+  },
+};
+
+const upsertSqlCache = new Map<string, string>();
+
+/**
+ * One set-based statement for a batch: duplicates in the batch collapse to the newest, and a row
+ * is only replaced by one at least as new (`updatedAt`), so an old read never overwrites a newer
+ * one. Columns the rows do not carry (a bulk order's `line_items`) keep their stored value.
+ */
+function upsertSql(table: MirrorTable, columns: string[]): string {
+  const cacheKey = `${table}:${columns.join(",")}`;
+  const cached = upsertSqlCache.get(cacheKey);
+  if (cached) return cached;
+  const { key, columns: types } = specs[table];
+  const list = columns.join(", ");
+  const sql = `
+    INSERT INTO ${table} AS m (connection_id, ${list}, synced_at)
+    SELECT DISTINCT ON (${key.join(", ")}) $1::uuid, ${list}, now()
+    FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})
+    ORDER BY ${key.join(", ")}, shopify_updated_at DESC NULLS LAST
+    ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
+      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at
+    WHERE (EXCLUDED.shopify_updated_at >= m.shopify_updated_at) IS NOT FALSE`;
+  upsertSqlCache.set(cacheKey, sql);
+  return sql;
+}
+
+/** Upserts a batch of rows of one mirror table for the connection. */
+export async function upsertMirrorRows(
+  db: Queryable,
+  connectionId: string,
+  table: MirrorTable,
+  rows: Row[],
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(specs[table].columns).filter((column) => column in first);
+  await db.query(upsertSql(table, columns), [connectionId, JSON.stringify(rows)]);
+}
+
+/**
+ * What a full sync did not see is gone from Shopify: every row of the connection last synced
+ * before the run started is deleted (in the caller's transaction, with the run's completion).
+ */
+export async function deleteUnseenRows(
+  db: Queryable,
+  connectionId: string,
+  runStartedAt: string,
+): Promise<Record<MirrorTable, number>> {
+  const deleted = {} as Record<MirrorTable, number>;
+  for (const table of mirrorTables) {
+    const result = await db.query(
+      `DELETE FROM ${table} WHERE connection_id = $1 AND synced_at < $2::timestamptz`,
+      [connectionId, runStartedAt],
+    );
+    deleted[table] = result.rowCount ?? 0;
+  }
+  return deleted;
+}
+
+/**
+ * CTEs that remove the connection's variants matching `filter` with their inventory levels; line
+ * items that sold such a variant keep their place in the order with `variant_id` null, as Shopify
+ * shows them (the order itself does not change, so no sync would read it again).
+ */
+const removeVariants = (filter: string) => `
+  variants AS (
+    DELETE FROM shopify_product_variants WHERE connection_id = $1 AND ${filter}
+    RETURNING shopify_id, inventory_item_id
+  ), levels AS (
+    DELETE FROM shopify_inventory_levels
+    WHERE connection_id = $1 AND inventory_item_id IN (SELECT inventory_item_id FROM variants)
+  ), sold AS (
+    SELECT o.shopify_id, jsonb_agg(
+        CASE WHEN (l.item->>'variant_id')::bigint IN (SELECT shopify_id FROM variants)
+             THEN l.item || '{"variant_id": null}' ELSE l.item END ORDER BY l.position) AS items
+    FROM shopify_orders o, jsonb_array_elements(o.line_items) WITH ORDINALITY AS l(item, position)
+    WHERE o.connection_id = $1 AND EXISTS (SELECT 1 FROM variants)
+    GROUP BY o.shopify_id
+    HAVING bool_or((l.item->>'variant_id')::bigint IN (SELECT shopify_id FROM variants))
+  ), orders AS (
+    UPDATE shopify_orders o SET line_items = sold.items
+    FROM sold WHERE o.connection_id = $1 AND o.shopify_id = sold.shopify_id
+  )`;
+
+/** Removes deleted products with their variants (see `removeVariants`). */
+export async function deleteProducts(
+  db: Queryable,
+  connectionId: string,
+  productIds: string[],
+): Promise<void> {
+  if (productIds.length === 0) return;
+  await db.query(
+    `WITH ${removeVariants("product_id = ANY($2::bigint[])")}
+     DELETE FROM shopify_products WHERE connection_id = $1 AND shopify_id = ANY($2::bigint[])`,
+    [connectionId, productIds],
+  );
+}
+
+/** Removes the variants of these products that Shopify no longer lists (not in `existing`). */
+export async function deleteVariantsExcept(
+  db: Queryable,
+  connectionId: string,
+  productIds: string[],
+  existing: string[],
+): Promise<void> {
+  await db.query(
+    `WITH ${removeVariants("product_id = ANY($2::bigint[]) AND shopify_id <> ALL($3::bigint[])")}
+     SELECT count(*) FROM variants`,
+    [connectionId, productIds, existing],
+  );
+}

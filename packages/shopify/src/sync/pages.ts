@@ -1,0 +1,27 @@
+import type { AdminClient } from "../admin-client.ts";
+
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * The nodes of a paginated query, a page at a time; `pick` finds the connection in the answer.
+ * Paging starts after `variables.after` when given.
+ */
+export async function* pages<T>(
+  client: AdminClient,
+  document: string,
+  variables: { after?: string | null; [name: string]: unknown },
+  pick: (data: Record<string, unknown>) => Page<T>,
+): AsyncGenerator<T[]> {
+  let after = variables.after ?? null;
+  for (;;) {
+    const page = pick(
+      await client.request<Record<string, unknown>>(document, { ...variables, after }),
+    );
+    yield page.nodes;
+    if (!page.pageInfo.hasNextPage) return;
+    after = page.pageInfo.endCursor;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Database, MirrorTable, Queryable } from "@roestify/db";
+import type { AdminClient } from "../admin-client.ts";
+
+export interface SyncSettings {
+  /** Base interval between polls of a running bulk operation. */
+  bulkPollMs: number;
+  /** Rows written per statement. */
+  batchSize: number;
+  /** How far before its cursor an incremental sync reads again (Shopify's search lags). */
+  overlapMs: number;
+  /** Bounded retries: a failed bulk operation is run again, a cut download read again. */
+  maxBulkRestarts: number;
+  maxDownloadRetries: number;
+  /** From this many changes on, an incremental sync reads a resource by bulk operation. */
+  bulkChangeThreshold: number;
+}
+
+export const defaultSyncSettings: SyncSettings = {
+  bulkPollMs: 1000,
+  batchSize: 2000,
+  overlapMs: 5 * 60 * 1000,
+  maxBulkRestarts: 3,
+  maxDownloadRetries: 3,
+  bulkChangeThreshold: 10_000,
+};
+
+/** JSON the job keeps between attempts (`shopify_sync_jobs.state`). */
+export type SyncState = Record<string, unknown>;
+
+/**
+ * One run of a sync job as the sync logic sees it; the job runner (apps/worker) provides it and
+ * keeps the job row's state, progress and row counts.
+ */
+export interface SyncRun {
+  db: Database;
+  client: AdminClient;
+  connectionId: string;
+  settings: SyncSettings;
+  /** Aborted when the worker shuts down: the run stops at the next step, its state saved. */
+  signal: AbortSignal;
+  log: {
+    info(details: object, message: string): void;
+    warn(details: object, message: string): void;
+  };
+  /** Saved across attempts, so a retried job resumes (e.g. running bulk operations). */
+  state: SyncState;
+  saveState(): Promise<void>;
+  /** Counts rows written per mirror table (the job's `rows_written`). */
+  wrote(table: MirrorTable, count: number): void;
+  /** Records how far a part of the sync is (the job's `progress`) and persists the counts. */
+  progress(part: string, status: string): Promise<void>;
+  /** Runs `finish` in the transaction that marks the job succeeded. */
+  complete(finish: (tx: Queryable) => Promise<void>): Promise<void>;
+}
+
+/** Stores a resource's incremental cursor (Shopify's time of the newest change read). */
+export async function saveCursor(
+  db: Queryable,
+  connectionId: string,
+  resource: string,
+  at: Date | string,
+) {
+  await db.query(
+    `INSERT INTO shopify_sync_cursors (connection_id, resource, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (connection_id, resource) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
+    [connectionId, resource, at],
+  );
+}
+
+async function readCursor(db: Queryable, connectionId: string, resource: string) {
+  const result = await db.query<{ updated_at: Date }>(
+    "SELECT updated_at FROM shopify_sync_cursors WHERE connection_id = $1 AND resource = $2",
+    [connectionId, resource],
+  );
+  return result.rows[0]?.updated_at ?? null;
+}
+
+/** Shopify's search takes second precision: `2026-11-26T10:00:00Z`. */
+const searchTime = (at: number) => `${new Date(at).toISOString().slice(0, 19)}Z`;
+
+/**
+ * The search filter for what changed since the cursor, minus the overlap window (Shopify's search
+ * index lags a little); null without a cursor, which reads everything.
+ */
+export async function changedSince(
+  run: SyncRun,
+  field: string,
+  cursor: string,
+): Promise<string | null> {
+  const at = await readCursor(run.db.pool, run.connectionId, cursor);
+  return at ? `${field}:>='${searchTime(at.getTime() - run.settings.overlapMs)}'` : null;
+}
