@@ -82,7 +82,8 @@ describe("the queue tick", () => {
       const jobs = [await addTickJob(), await addTickJob()];
       const lock = (id: string, worker: string) =>
         db.pool.query(
-          "UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = $2 WHERE id = $1",
+          `UPDATE graphile_worker._private_jobs
+           SET locked_at = now() - interval '1 minute', locked_by = $2 WHERE id = $1`,
           [id, worker],
         );
       await lock(jobs[0] as string, "worker-alive");

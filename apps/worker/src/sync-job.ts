@@ -2,7 +2,7 @@ import type { Services } from "@roestify/api";
 import { type MirrorTable, mirrorTables, type Queryable, transaction } from "@roestify/db";
 import { applyShopifyToLedger, type SyncRun, type SyncState } from "@roestify/shopify";
 
-export type SyncJobType = "full_sync" | "incremental_sync";
+export type SyncJobType = "full_sync" | "incremental_sync" | "inventory_push";
 
 export interface SyncJobRow {
   id: string;
@@ -112,9 +112,11 @@ export function jobBookkeeping(
            WHERE id = $1`,
           [job.id, progress, rowsWritten, state],
         );
-        await tx.query("UPDATE shopify_connections SET last_synced_at = now() WHERE id = $1", [
-          job.connection_id,
-        ]);
+        if (job.type !== "inventory_push") {
+          await tx.query("UPDATE shopify_connections SET last_synced_at = now() WHERE id = $1", [
+            job.connection_id,
+          ]);
+        }
       });
     },
   };

@@ -8,6 +8,7 @@ import {
   ReauthRequiredError,
   runFullSync,
   runIncrementalSync,
+  runInventoryPush,
   ShopifyApiError,
   type SyncSettings,
 } from "@roestify/shopify";
@@ -29,7 +30,11 @@ export interface SyncTaskOptions {
   client?: { maxRetries?: number; retryBaseMs?: number };
 }
 
-const syncs = { full_sync: runFullSync, incremental_sync: runIncrementalSync };
+const syncs = {
+  full_sync: runFullSync,
+  incremental_sync: runIncrementalSync,
+  inventory_push: runInventoryPush,
+};
 
 /**
  * A session advisory lock per connection, held on its own pooled connection for the whole sync:

@@ -1,4 +1,4 @@
-import type { Services } from "@roestify/api";
+import { runQueueTick, type Services } from "@roestify/api";
 import type { TaskList } from "graphile-worker";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 
@@ -9,9 +9,11 @@ export const crontab = "* * * * * shopify_queue_tick ?max=1";
 export function createTaskList(services: Services, options: SyncTaskOptions = {}): TaskList {
   return {
     async shopify_queue_tick() {
-      services.log.info("shopify queue tick");
+      const { enqueued } = await runQueueTick(services);
+      services.log.info({ enqueued }, "shopify queue tick");
     },
     full_sync: syncTask(services, "full_sync", options),
     incremental_sync: syncTask(services, "incremental_sync", options),
+    inventory_push: syncTask(services, "inventory_push", options),
   };
 }

@@ -3,6 +3,7 @@ export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
 export { applyShopifyToLedger } from "./inventory/ledger.ts";
 export { type SkuMapping, skuMappingSql, skuMappings } from "./inventory/mapping.ts";
 export { pushInventory } from "./inventory/push.ts";
+export { runInventoryPush } from "./inventory/push-run.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export {
   authorizeUrl,

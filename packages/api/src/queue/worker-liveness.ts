@@ -13,7 +13,10 @@ export async function holdWorkerLiveness(session: Queryable, workerId: string): 
 /** Unlocks the jobs of workers whose liveness lock is gone; returns their ids. */
 export async function releaseDeadWorkers(db: Queryable): Promise<string[]> {
   const locked = await db.query<{ locked_by: string }>(
-    "SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL",
+    // A new worker takes its liveness lock within milliseconds of being created; jobs locked only
+    // a moment ago are left alone so that lock is never raced.
+    `SELECT DISTINCT locked_by FROM graphile_worker._private_jobs
+     WHERE locked_by IS NOT NULL AND locked_at < now() - interval '10 seconds'`,
   );
   const dead: string[] = [];
   for (const { locked_by: workerId } of locked.rows) {

@@ -1,14 +1,27 @@
 import type { Queryable } from "@roestify/db";
 import { skuMappingSql } from "./mapping.ts";
 
+const mappedForConnection = `${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}`;
+
+// Every mirrored line item of the connection with the variant it sold.
+const lineItems = `
+  SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
+         (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at
+  FROM shopify_orders o, jsonb_array_elements(o.line_items) AS line
+  WHERE o.connection_id = $1`;
+
+const movementColumns =
+  "(organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)";
+
 /**
  * Brings Shopify's view into Roestify's stock ledger after a sync of the connection, set-based and
  * idempotent (every movement has a unique source reference, so re-running adds nothing):
  * 1. every mirrored variant SKU becomes a Roestify SKU;
- * 2. a mapped SKU without movements adopts Shopify's available quantity at the inventory location
- *    as its opening balance, so connecting never changes a live shop's quantities;
- * 3. line items of orders processed after a SKU's opening balance lower its stock; a cancelled
- *    order gives it back.
+ * 2. a SKU mapped for the first time adopts Shopify's available quantity at the inventory
+ *    location as its opening balance (what was packaged before comes on top), so connecting never
+ *    changes a live shop's quantities. The orders Shopify already counted in that quantity are
+ *    booked with a zero delta, so they are never deducted again;
+ * 3. every other sold line item lowers the SKU's stock; a cancellation gives it back.
  */
 export async function applyShopifyToLedger(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
@@ -23,46 +36,52 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     [connectionId],
   );
   await db.query(
-    `WITH mapped AS (${mappingForConnection})
-     INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
-     SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
-            'opening_balance:' || m.item_id, now()
-     FROM mapped m
-     JOIN shopify_inventory_levels l ON l.connection_id = $1
-       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-     WHERE m.variant_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM inventory_movements x WHERE x.inventory_item_id = m.item_id)
+    `WITH mapped AS (${mappedForConnection}),
+     opened AS (
+       INSERT INTO inventory_movements ${movementColumns}
+       SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
+              'opening_balance:' || m.item_id, now()
+       FROM mapped m
+       JOIN shopify_inventory_levels l ON l.connection_id = $1
+         AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+       WHERE m.variant_id IS NOT NULL
+       ON CONFLICT (organization_id, source_ref) DO NOTHING
+       RETURNING organization_id, inventory_item_id
+     ),
+     counted AS (
+       SELECT o.organization_id, o.inventory_item_id, l.line_id, l.cancelled_at
+       FROM opened o
+       JOIN mapped m ON m.item_id = o.inventory_item_id
+       JOIN (${lineItems}) l ON l.variant_id = m.variant_id
+     )
+     INSERT INTO inventory_movements ${movementColumns}
+     SELECT organization_id, inventory_item_id, 'shopify_order', 0, 'shopify_order:' || line_id, now()
+     FROM counted
+     UNION ALL
+     SELECT organization_id, inventory_item_id, 'shopify_order_cancelled', 0,
+            'shopify_order_cancelled:' || line_id, now()
+     FROM counted WHERE cancelled_at IS NOT NULL
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );
   await db.query(
-    `WITH mapped AS (${mappingForConnection}),
-     opening AS (
-       SELECT m.organization_id, m.item_id, m.variant_id, x.occurred_at AS since
-       FROM mapped m JOIN inventory_movements x
-         ON x.inventory_item_id = m.item_id AND x.kind = 'opening_balance'
-       WHERE m.variant_id IS NOT NULL
-     ),
-     lines AS (
-       SELECT o.shopify_id AS order_id, o.processed_at, o.cancelled_at, line
-       FROM shopify_orders o, jsonb_array_elements(o.line_items) AS line
-       WHERE o.connection_id = $1
-     ),
+    `WITH mapped AS (${mappedForConnection}),
      sold AS (
-       SELECT op.organization_id, op.item_id, l.order_id, l.cancelled_at,
-              line->>'id' AS line_id, (line->>'quantity')::int AS quantity, l.processed_at
-       FROM lines l JOIN opening op ON (l.line->>'variant_id')::bigint = op.variant_id
-       WHERE l.processed_at > op.since
+       SELECT m.organization_id, m.item_id, l.*
+       FROM mapped m
+       JOIN (${lineItems}) l ON l.variant_id = m.variant_id
+       WHERE EXISTS (SELECT 1 FROM inventory_movements x
+                     WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance')
      )
-     INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
-     SELECT organization_id, item_id, 'shopify_order', -quantity,
-            'shopify_order:' || line_id, processed_at FROM sold
+     INSERT INTO inventory_movements ${movementColumns}
+     SELECT organization_id, item_id, 'shopify_order', -quantity, 'shopify_order:' || line_id,
+            coalesce(processed_at, now())
+     FROM sold
      UNION ALL
      SELECT organization_id, item_id, 'shopify_order_cancelled', quantity,
-            'shopify_order_cancelled:' || line_id, cancelled_at FROM sold WHERE cancelled_at IS NOT NULL
+            'shopify_order_cancelled:' || line_id, cancelled_at
+     FROM sold WHERE cancelled_at IS NOT NULL
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );
 }
-
-const mappingForConnection = `${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}`;

@@ -63,6 +63,12 @@ export async function runIncrementalSync(run: SyncRun): Promise<void> {
   await run.complete(async () => {});
 }
 
+/** Only the orders that changed: what an inventory push reads when Shopify's stock moved. */
+export function syncOrderChanges(run: SyncRun): Promise<void> {
+  const orders = changeFeeds.find((feed) => feed.cursor === "orders") as ChangeFeed;
+  return syncChanges(run, orders);
+}
+
 async function syncChanges(run: SyncRun, feed: ChangeFeed): Promise<void> {
   await run.progress(feed.cursor, "reading");
   const query = await changedSince(run, "updated_at", feed.cursor);
