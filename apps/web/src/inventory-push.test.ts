@@ -124,4 +124,33 @@ describe("pushing Roestify's stock to Shopify", () => {
       .filter((entry) => entry.operationName === "InventorySetQuantities");
     expect(pushes.length).toBeGreaterThanOrEqual(2);
   });
+
+  it("marks a SKU conflict when Shopify's quantity keeps moving, and says so", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const { connectionId, client, sku } = await connect("org-busy-shop");
+    await applyShopifyToLedger(db.pool, connectionId);
+    await addMovement("org-busy-shop", sku, 1, "packaging:3");
+    let moves = 0;
+    const keepMoving = () => {
+      moves++;
+      simulator.setInventory(shop, { sku, locationId: primary?.id, quantity: 500 + moves });
+    };
+    // Every push finds the quantity changed again just before it arrives (a busy shop).
+    const racing: typeof client = {
+      ...client,
+      request: async (document, variables) => {
+        if (document.includes("inventorySetQuantities(")) keepMoving();
+        return client.request(document, variables);
+      },
+    };
+    const result = await pushInventory(db.pool, racing, connectionId, noCatchUp);
+    expect(result).toEqual({ pushed: 0, conflicts: 1 });
+    expect(moves).toBe(4);
+    expect(shopifyAvailable(sku)).toBe(504);
+    const item = await db.pool.query(
+      "SELECT push_status, push_error FROM inventory_items WHERE organization_id = 'org-busy-shop' AND sku = $1",
+      [sku],
+    );
+    expect(item.rows[0]).toEqual({ push_status: "conflict", push_error: expect.any(String) });
+  });
 });
