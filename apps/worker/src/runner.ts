@@ -27,13 +27,14 @@ export async function startRunner(options: {
   /** How often to look for jobs due later (retries); new jobs arrive by NOTIFY at once. */
   pollInterval?: number;
 }) {
-  // Each worker holds a liveness lock on this connection while the process lives (see
+  // The worker pool holds a liveness lock on this connection while the process lives (see
   // releaseDeadWorkers): a killed worker's jobs are released by the next tick, not in 4 hours.
   const liveness = new pg.Client({ connectionString: options.connectionString });
   await liveness.connect();
   const events: WorkerEvents = new EventEmitter();
-  events.on("worker:create", ({ worker }) => {
-    holdWorkerLiveness(liveness, worker.workerId).catch((error: Error) =>
+  // graphile-worker locks jobs in the name of the worker pool, so the pool's id is what lives.
+  events.on("pool:create", ({ workerPool }) => {
+    holdWorkerLiveness(liveness, workerPool.id).catch((error: Error) =>
       options.log.error({ err: error.message }, "worker liveness lock failed"),
     );
   });

@@ -1,7 +1,7 @@
 import type { Queryable } from "@roestify/db";
 
-// graphile-worker keeps a crashed worker's jobs locked for 4 hours. Each live worker holds a
-// session advisory lock on its id instead; PostgreSQL drops it the moment the process dies, so
+// graphile-worker keeps a crashed worker's jobs locked for 4 hours. Each live worker pool (the id
+// graphile-worker locks jobs with) holds a session advisory lock on its id instead; PostgreSQL drops it the moment the process dies, so
 // the tick can tell dead workers from busy ones at once.
 const livenessNamespace = 72_616_002;
 
