@@ -64,6 +64,12 @@ export function createApp(services: Services) {
     "/api/v1/inventory",
     restRoute(services, (caller) => caller.inventory.list()),
   );
+  app.put(
+    "/api/v1/inventory/:sku/mapping",
+    restRoute(services, (caller, req) =>
+      caller.inventory.setMapping({ ...req.body, sku: String(req.params.sku) }),
+    ),
+  );
   app.patch(
     "/api/v1/shopify/connection",
     restRoute(services, (caller, req) => caller.shopify.updateConnection(req.body)),

@@ -146,5 +146,28 @@ describe("the ledger after a sync", () => {
     await applyShopifyToLedger(db.pool, connectionId);
     items = await inventory("org-ledger");
     expect(items[1].available).toBe(40);
+
+    // The conflict is settled by mapping the SKU explicitly; it then adopts that variant's stock.
+    const mapping = (body: unknown) =>
+      signUserToken({ org: "org-ledger" }).then((authorization) =>
+        fetch(`${url}/api/v1/inventory/DUP/mapping`, {
+          method: "PUT",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect((await mapping({ shopify_variant_id: "gid://shopify/ProductVariant/999" })).status).toBe(
+      400,
+    );
+    expect((await mapping({ shopify_variant_id: "gid://shopify/ProductVariant/23" })).status).toBe(
+      200,
+    );
+    await applyShopifyToLedger(db.pool, connectionId);
+    expect((await inventory("org-ledger"))[0]).toMatchObject({
+      sku: "DUP",
+      available: 2,
+      shopify_variant_id: "gid://shopify/ProductVariant/23",
+      push_status: "pending",
+    });
   });
 });
