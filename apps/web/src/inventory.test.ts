@@ -1,8 +1,9 @@
+import { runQueueTick } from "@roestify/api";
 import { applyShopifyToLedger } from "@roestify/shopify";
 import { describe, expect, it } from "vitest";
 import { insertConnection, readEnvelope, signUserToken, startTestApp } from "./testing.ts";
 
-const { url, db } = await startTestApp();
+const { url, db, services } = await startTestApp();
 
 async function packaging(org: string, body: unknown, idempotencyKey?: string) {
   const response = await fetch(`${url}/api/v1/inventory/packagings`, {
@@ -169,5 +170,19 @@ describe("the ledger after a sync", () => {
       shopify_variant_id: "gid://shopify/ProductVariant/23",
       push_status: "pending",
     });
+
+    // Stock that no job will push (e.g. booked while unmapped) is picked up by the next tick.
+    await db.pool.query("UPDATE shopify_connections SET last_synced_at = now()");
+    await db.pool.query(
+      `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+       SELECT organization_id, id, 'adjustment', 4, 'adjustment:tick', now()
+       FROM inventory_items WHERE organization_id = 'org-ledger' AND sku = 'KEN-1000-B'`,
+    );
+    expect((await runQueueTick(services)).enqueued).toBe(1);
+    const jobs = await db.pool.query(
+      "SELECT type, requested_by FROM shopify_sync_jobs WHERE connection_id = $1 AND status = 'queued'",
+      [connectionId],
+    );
+    expect(jobs.rows).toEqual([{ type: "inventory_push", requested_by: "cron" }]);
   });
 });

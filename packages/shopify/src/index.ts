@@ -2,7 +2,7 @@ export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-cl
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
 export { applyShopifyToLedger } from "./inventory/ledger.ts";
 export { type SkuMapping, skuMappingSql, skuMappings } from "./inventory/mapping.ts";
-export { pushInventory } from "./inventory/push.ts";
+export { hasPendingPush, pushInventory } from "./inventory/push.ts";
 export { runInventoryPush } from "./inventory/push-run.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export {

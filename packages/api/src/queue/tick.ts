@@ -1,5 +1,5 @@
 import { transaction } from "@roestify/db";
-import { accessTokenFor } from "@roestify/shopify";
+import { accessTokenFor, hasPendingPush } from "@roestify/shopify";
 import { enqueueJob } from "../shopify/enqueue.ts";
 import type { Services } from "../trpc.ts";
 import { releaseDeadWorkers } from "./worker-liveness.ts";
@@ -16,7 +16,7 @@ export async function runQueueTick(
   services: Services,
   runJobs?: () => Promise<number>,
 ): Promise<{ enqueued: number; processed: number }> {
-  const enqueued = await enqueueDueSyncs(services);
+  const enqueued = (await enqueueDueSyncs(services)) + (await enqueuePendingPushes(services));
   await refreshExpiringTokens(services);
   const dead = await releaseDeadWorkers(services.db.pool);
   if (dead.length) services.log.warn({ workers: dead }, "released jobs of dead workers");
@@ -44,6 +44,27 @@ async function enqueueDueSyncs(services: Services): Promise<number> {
         organizationId: connection.organization_id,
         connectionId: connection.id,
         type: "incremental_sync",
+        requestedBy: "cron",
+      }),
+    );
+    if (job.created) enqueued++;
+  }
+  return enqueued;
+}
+
+/** An inventory push for connections where some SKU's stock is not in Shopify yet. */
+async function enqueuePendingPushes({ db }: Services): Promise<number> {
+  const active = await db.pool.query<{ id: string; organization_id: string }>(
+    "SELECT id, organization_id FROM shopify_connections WHERE status = 'active'",
+  );
+  let enqueued = 0;
+  for (const connection of active.rows) {
+    if (!(await hasPendingPush(db.pool, connection.id))) continue;
+    const job = await transaction(db.pool, (tx) =>
+      enqueueJob(tx, {
+        organizationId: connection.organization_id,
+        connectionId: connection.id,
+        type: "inventory_push",
         requestedBy: "cron",
       }),
     );

@@ -82,22 +82,35 @@ export async function pushInventory(
   }
 }
 
-/** What each mapped SKU of the connection should show at the inventory location. */
+/** What each mapped SKU of the connection should show at the inventory location, where it differs. */
+const pushTargetsSql = `
+  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
+  SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
+         greatest(0, stock.available)::int AS target, i.push_status
+  FROM mapped m
+  JOIN inventory_items i ON i.id = m.item_id
+  CROSS JOIN LATERAL (SELECT coalesce(sum(delta), 0) AS available FROM inventory_movements x
+                      WHERE x.inventory_item_id = m.item_id) stock
+  LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
+    AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+  WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
+    AND l.available IS DISTINCT FROM greatest(0, stock.available)`;
+
 async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
-  const result = await db.query<PushTarget>(
-    `WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
-     SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-            greatest(0, (SELECT coalesce(sum(delta), 0) FROM inventory_movements x
-                         WHERE x.inventory_item_id = m.item_id))::int AS target
-     FROM mapped m
-     LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-     WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-       AND l.available IS DISTINCT FROM greatest(0, (SELECT coalesce(sum(delta), 0)
-             FROM inventory_movements x WHERE x.inventory_item_id = m.item_id))`,
+  return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
+}
+
+/**
+ * Whether some SKU waits for a push that no job will make (packaged before it was mapped, a
+ * mapping changed, a push that failed). SKUs in conflict wait for the next packaging instead of
+ * being retried every minute.
+ */
+export async function hasPendingPush(db: Queryable, connectionId: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM (${pushTargetsSql}) t WHERE t.push_status IS DISTINCT FROM 'conflict' LIMIT 1`,
     [connectionId],
   );
-  return result.rows;
+  return (result.rowCount ?? 0) > 0;
 }
 
 async function recordPushed(db: Queryable, connectionId: string, batch: PushTarget[]) {
