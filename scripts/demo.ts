@@ -19,7 +19,7 @@ interface DemoSecrets {
  * The demo's secrets: generated on the first run and kept next to the embedded database, so tokens
  * encrypted in one run can be decrypted in the next.
  */
-function demoSecrets(): DemoSecrets {
+export function demoSecrets(): DemoSecrets {
   if (existsSync(secretsFile)) return JSON.parse(readFileSync(secretsFile, "utf8")) as DemoSecrets;
   const random = () => randomBytes(32).toString("base64url");
   const secrets = {
@@ -35,8 +35,7 @@ function demoSecrets(): DemoSecrets {
 }
 
 /** Demo mode: a simulated Shopify with a small roastery shop, and the app wired to it. */
-export async function startDemo() {
-  const secrets = demoSecrets();
+export async function startDemo(secrets: DemoSecrets) {
   const simulator = await startSimulator({
     host: "127.0.0.1",
     apiKey: secrets.SHOPIFY_API_KEY,

@@ -6,7 +6,6 @@ const schema = z.object({
   SHOPIFY_API_KEY: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().optional(),
-  APP_URL: z.string().optional(),
 });
 
 /** What `pnpm start` needs to decide; web and worker validate the rest themselves. */

@@ -1,27 +1,48 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
-import { startDemo } from "./demo.ts";
+import { readApiEnv } from "@roestify/api";
+import { ConfigError, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
+import { readShopifyEnv } from "@roestify/shopify";
+import { demoSecrets, startDemo } from "./demo.ts";
 import { inheritedEnv, readStartEnv } from "./env.ts";
 
 // `pnpm start`: the database (embedded unless DATABASE_URL is set), migrations, then web and
 // worker as two processes — in demo mode with a simulated Shopify and generated secrets.
 const root = new URL("..", import.meta.url);
-const settings = readStartEnv();
-const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
-await prepareDatabase(database.url);
 
-const demo = settings.demo ? await startDemo() : undefined;
-const env = {
-  ...inheritedEnv(),
-  ...demo?.env,
-  DATABASE_URL: database.url,
-  PORT: String(settings.PORT),
-  ...(settings.demo && !settings.HOST ? { HOST: "127.0.0.1" } : {}),
-};
+let settings: ReturnType<typeof readStartEnv>;
+let secrets: ReturnType<typeof demoSecrets> | undefined;
+let env: NodeJS.ProcessEnv;
+let appUrl: string;
+try {
+  settings = readStartEnv();
+  secrets = settings.demo ? demoSecrets() : undefined;
+  env = {
+    ...inheritedEnv(),
+    ...secrets,
+    PORT: String(settings.PORT),
+    ...(settings.demo && !settings.HOST ? { HOST: "127.0.0.1" } : {}),
+  };
+  // What web and worker will check, checked once here: a bad setting is one line, not two.
+  readDatabaseEnv(env);
+  appUrl = readApiEnv(env).APP_URL;
+  readShopifyEnv(env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`start: configuration error: ${error.message}`);
+  process.exit(1);
+}
+
+const database = await resolveDatabaseUrl(readDatabaseEnv(env).databaseUrl);
+await prepareDatabase(database.url);
+const demo = secrets ? await startDemo(secrets) : undefined;
+const childEnv = { ...env, ...demo?.env, DATABASE_URL: database.url };
 
 const children = ["apps/web/src/main.ts", "apps/worker/src/main.ts"].map((entry) =>
-  spawn(process.execPath, [fileURLToPath(new URL(entry, root))], { env, stdio: "inherit" }),
+  spawn(process.execPath, [fileURLToPath(new URL(entry, root))], {
+    env: childEnv,
+    stdio: "inherit",
+  }),
 );
 
 let stopping = false;
@@ -50,7 +71,6 @@ for (const child of children) {
 process.once("SIGTERM", () => void stopAll(0));
 process.once("SIGINT", () => void stopAll(0));
 
-const appUrl = (settings.APP_URL ?? `http://localhost:${settings.PORT}`).replace(/\/+$/, "");
 await waitUntilReady(`http://127.0.0.1:${settings.PORT}/readyz`);
 console.log(`\nRoestify × Shopify is running at ${appUrl}`);
 if (demo) console.log(await demo.instructions(appUrl));
