@@ -1,20 +1,14 @@
 import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createLogger, readApiEnv, type Services } from "@roestify/api";
+import { createLogger } from "@roestify/api";
+import { testSecrets, testServices } from "@roestify/api/testing";
 import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
-import { readShopifyEnv } from "@roestify/shopify";
 import { SignJWT } from "jose";
 import { afterAll } from "vitest";
 import { createApp } from "./app.ts";
 
-export const testSecrets = {
-  AUTH_JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "test-cron-secret-0123456789abcdef012345678",
-  SHOPIFY_API_KEY: "test-api-key",
-  SHOPIFY_API_SECRET: "test-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "test-token-key-0123456789abcdef0123456789",
-};
+export { testSecrets };
 
 /** The web app on a fresh database, listening on 127.0.0.1; closed after the file's tests. */
 export async function startTestApp(
@@ -22,12 +16,7 @@ export async function startTestApp(
   log = createLogger({ name: "web-test", level: "silent" }),
 ) {
   const db = await createTestDatabase();
-  const services: Services = {
-    db,
-    env: readApiEnv({ ...testSecrets, ...overrides }),
-    shopify: readShopifyEnv({ ...testSecrets, ...overrides }),
-    log,
-  };
+  const services = testServices(db, overrides, log);
   const server = createApp(services).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   afterAll(() => new Promise((resolve) => server.close(resolve)));

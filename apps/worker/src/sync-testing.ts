@@ -2,23 +2,18 @@
  * Test helpers for sync jobs: a connection to a simulated shop, a job row, the task driven as
  * graphile-worker would drive it, and the shop's data read independently of the sync code.
  */
-import { createLogger, readApiEnv, type Services } from "@roestify/api";
+import type { Services } from "@roestify/api";
+import { testSecrets, testServices } from "@roestify/api/testing";
 import { encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
-import { gidNumber, readShopifyEnv } from "@roestify/shopify";
+import { gidNumber } from "@roestify/shopify";
 import { type Simulator, start } from "@roestify/shopify-simulator";
 import type { JobHelpers } from "graphile-worker";
 import { afterAll, vi } from "vitest";
 import type { SyncJobType } from "./sync-job.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 
-export const testSecrets = {
-  AUTH_JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "test-cron-secret-0123456789abcdef012345678",
-  SHOPIFY_API_KEY: "test-api-key",
-  SHOPIFY_API_SECRET: "test-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "test-token-key-0123456789abcdef0123456789",
-};
+export { testSecrets };
 
 /** Fast settings: tests poll bulk operations and retry failed requests within milliseconds. */
 export const fastSync: SyncTaskOptions = {
@@ -38,13 +33,7 @@ export async function startSyncEnvironment(shops: Parameters<typeof start>[0]["s
   });
   afterAll(() => simulator.close());
   const db = await createTestDatabase();
-  const env = { ...testSecrets, SHOPIFY_API_ORIGIN: simulator.url };
-  const services: Services = {
-    db,
-    env: readApiEnv(env),
-    shopify: readShopifyEnv(env),
-    log: createLogger({ name: "sync-test", level: "silent" }),
-  };
+  const services = testServices(db, { SHOPIFY_API_ORIGIN: simulator.url });
   return { simulator, db, services };
 }
 
