@@ -1,6 +1,7 @@
 import { transaction } from "@roestify/db";
 import { accessTokenFor, hasPendingPush } from "@roestify/shopify";
 import { enqueueJob } from "../shopify/enqueue.ts";
+import type { JobType } from "../shopify/views.ts";
 import type { Services } from "../trpc.ts";
 import { releaseDeadWorkers } from "./worker-liveness.ts";
 
@@ -28,7 +29,7 @@ export async function runQueueTick(
 /** Active connections whose last sync is older than SYNC_INTERVAL_MINUTES and that have nothing queued or running. */
 async function enqueueDueSyncs(services: Services): Promise<number> {
   const { db, env } = services;
-  const due = await db.pool.query<{ id: string; organization_id: string }>(
+  const due = await db.pool.query<Connection>(
     `SELECT c.id, c.organization_id FROM shopify_connections c
      WHERE c.status = 'active'
        AND (c.last_synced_at IS NULL OR c.last_synced_at < now() - make_interval(mins => $1))
@@ -37,34 +38,40 @@ async function enqueueDueSyncs(services: Services): Promise<number> {
                          AND j.type IN ('full_sync', 'incremental_sync'))`,
     [env.SYNC_INTERVAL_MINUTES],
   );
-  let enqueued = 0;
-  for (const connection of due.rows) {
-    const job = await transaction(db.pool, (tx) =>
-      enqueueJob(tx, {
-        organizationId: connection.organization_id,
-        connectionId: connection.id,
-        type: "incremental_sync",
-        requestedBy: "cron",
-      }),
-    );
-    if (job.created) enqueued++;
-  }
-  return enqueued;
+  return queueForEach(services, due.rows, "incremental_sync");
 }
 
 /** An inventory push for connections where some SKU's stock is not in Shopify yet. */
-async function enqueuePendingPushes({ db }: Services): Promise<number> {
-  const active = await db.pool.query<{ id: string; organization_id: string }>(
+async function enqueuePendingPushes(services: Services): Promise<number> {
+  const { db } = services;
+  const active = await db.pool.query<Connection>(
     "SELECT id, organization_id FROM shopify_connections WHERE status = 'active'",
   );
-  let enqueued = 0;
+  const pending: Connection[] = [];
   for (const connection of active.rows) {
-    if (!(await hasPendingPush(db.pool, connection.id))) continue;
+    if (await hasPendingPush(db.pool, connection.id)) pending.push(connection);
+  }
+  return queueForEach(services, pending, "inventory_push");
+}
+
+interface Connection {
+  id: string;
+  organization_id: string;
+}
+
+/** Queues a job of the type for each connection; returns how many were new (not deduplicated). */
+async function queueForEach(
+  { db }: Services,
+  connections: Connection[],
+  type: JobType,
+): Promise<number> {
+  let enqueued = 0;
+  for (const connection of connections) {
     const job = await transaction(db.pool, (tx) =>
       enqueueJob(tx, {
         organizationId: connection.organization_id,
         connectionId: connection.id,
-        type: "inventory_push",
+        type,
         requestedBy: "cron",
       }),
     );
