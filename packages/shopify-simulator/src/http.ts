@@ -23,10 +23,11 @@ export function send(res: ServerResponse, answer: HttpAnswer): void {
     return;
   }
   const isText = typeof answer.body === "string";
-  const payload = isText ? (answer.body as string) : JSON.stringify(answer.body);
+  // Encoded once: measuring the string and then writing it would convert big pages twice.
+  const payload = Buffer.from(isText ? (answer.body as string) : JSON.stringify(answer.body));
   res.writeHead(answer.status, {
     "Content-Type": isText ? "text/html; charset=utf-8" : "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(payload),
+    "Content-Length": payload.length,
     ...answer.headers,
   });
   res.end(payload);

@@ -33,6 +33,7 @@ import { analyzeCost, MUTATION_COST } from "./cost.ts";
 import { formatRequestError } from "./errors.ts";
 import { isConnectionType, isWrapperType } from "./fields.ts";
 import { typeName } from "./nodes.ts";
+import { plainData } from "./plain.ts";
 import { type Resolver, resolvers } from "./resolvers.ts";
 import { requireRootScope } from "./scopes.ts";
 
@@ -167,7 +168,7 @@ export function runGraphQL(
   if (ctx.search.length > 0) extensions.search = ctx.search;
   const body: GraphQLOutcome["body"] = {};
   if (result.errors) body.errors = result.errors.map((e) => e.toJSON());
-  body.data = result.data;
+  body.data = plainData(schema, operation, entry.fragments, result.data);
   body.extensions = extensions;
   return { body, operationName, cost };
 }
