@@ -1,0 +1,415 @@
+/**
+ * Benchmark of the sync engine (`pnpm bench:sync`): a full sync of a big simulated shop, compared
+ * with PostgreSQL's COPY of the same rows; the sync worker's peak memory; an incremental sync of
+ * BENCH_CHANGES (1000) updated products under Shopify's Standard throttle (100 points/s, 2000).
+ *
+ * Three processes, so each is measured alone: this one (throwaway embedded PostgreSQL, the
+ * control of the simulator over IPC, the COPY baseline), the simulator (`BENCH_ROLE=simulator`,
+ * its memory not counted) and one fresh worker per sync job (`BENCH_ROLE=worker`, which runs the
+ * job's graphile-worker task and reports its wall time and peak RSS). Everything talks over
+ * 127.0.0.1 and the run stops by itself (at the latest after BENCH_TIMEOUT_S, 1800). BENCH_SCALE
+ * (1) multiplies the shop, 10,000 products × 3 variants, 100,000 orders, 50,000 customers, or
+ * BENCH_PRODUCTS, BENCH_ORDERS, BENCH_CUSTOMERS set one size; BENCH_SKIP_COPY=1 leaves out the
+ * COPY baseline.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { ServerResponse } from "node:http";
+import { cpus, freemem, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLogger, readApiEnv, type Services } from "@roestify/api";
+import {
+  createDatabase,
+  encryptSql,
+  mirrorTables,
+  prepareDatabase,
+  startEmbeddedPostgres,
+} from "@roestify/db";
+import { defaultSyncSettings, readShopifyEnv } from "@roestify/shopify";
+import type { RequestLogEntry } from "@roestify/shopify-simulator";
+import type { JobHelpers } from "graphile-worker";
+import pg from "pg";
+import { syncTask } from "../src/sync-task.ts";
+import { type CopyRows, copyIn, copyOut } from "./copy.ts";
+
+const SHOP = "bench-roesterei.myshopify.com";
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const size = {
+  products: Number(process.env.BENCH_PRODUCTS ?? 10_000 * scale),
+  orders: Number(process.env.BENCH_ORDERS ?? 100_000 * scale),
+  customers: Number(process.env.BENCH_CUSTOMERS ?? 50_000 * scale),
+};
+const changes = Number(process.env.BENCH_CHANGES ?? 1000);
+const secrets = {
+  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
+  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
+  SHOPIFY_API_KEY: "bench-api-key",
+  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
+  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
+};
+const standardThrottle = { restoreRate: 100, maximumAvailable: 2000 };
+
+interface WorkerResult {
+  ms: number;
+  ledgerMs: number;
+  maxRssMB: number;
+  /** Time spent per SQL statement (its first words), summed over concurrent sessions. */
+  sqlMs: Record<string, number>;
+}
+
+const role = process.env.BENCH_ROLE;
+if (role === "simulator") await serveSimulator();
+else if (role === "worker") await runWorker();
+else await main();
+
+/** The simulator process: one shop, its control methods called by the parent over IPC. */
+async function serveSimulator(): Promise<void> {
+  // The request log has the actual cost of each query but does not flag THROTTLED answers (it
+  // logs their requested cost), so they are counted here, where they are answered.
+  const throttled = { count: 0, requestedCost: 0 };
+  const end = ServerResponse.prototype.end as (...args: unknown[]) => ServerResponse;
+  ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+    const [body] = args;
+    if (typeof body === "string" && body.startsWith('{"errors":[{"message":"Throttled"')) {
+      throttled.count++;
+      throttled.requestedCost += JSON.parse(body).extensions.cost.requestedQueryCost;
+    }
+    return end.apply(this, args);
+  } as typeof ServerResponse.prototype.end;
+  // Imported here only: the simulator builds Shopify's schema on import, which must not count
+  // towards the worker's memory.
+  const { start } = await import("@roestify/shopify-simulator");
+  const simulator = await start({
+    apiKey: secrets.SHOPIFY_API_KEY,
+    apiSecret: secrets.SHOPIFY_API_SECRET,
+    logLimit: 1_000_000,
+  });
+  const started = performance.now();
+  simulator.createShop({
+    domain: SHOP,
+    seed: 1,
+    ...size,
+    ...standardThrottle,
+  });
+  const generateMs = Math.round(performance.now() - started);
+  const calls = simulator as unknown as Record<string, (...args: unknown[]) => unknown>;
+  process.on("message", ({ id, method, args }: { id: number; method: string; args: unknown[] }) => {
+    try {
+      const result =
+        method === "throttled" ? { ...throttled } : calls[method]?.apply(simulator, args);
+      process.send?.({ id, result });
+    } catch (error) {
+      process.send?.({ id, error: String(error) });
+    }
+  });
+  process.send?.({ url: simulator.url, generateMs });
+  process.once("disconnect", () => void simulator.close());
+}
+
+/** A worker process: runs one sync job's task as graphile-worker would, then reports. */
+async function runWorker(): Promise<void> {
+  const env = { ...secrets, SHOPIFY_API_ORIGIN: process.env.BENCH_SIMULATOR_URL };
+  const db = createDatabase(process.env.BENCH_DATABASE_URL as string);
+  // A profile of where the database time goes: every statement timed, by its first words.
+  const sqlMs: Record<string, number> = {};
+  db.pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    client.query = ((...args: unknown[]) => {
+      const name = String(args[0]).trim().replace(/\s+/g, " ").slice(0, 60);
+      const started = performance.now();
+      const done = () => {
+        sqlMs[name] = (sqlMs[name] ?? 0) + performance.now() - started;
+      };
+      // pool.query passes a callback; everything else awaits the promise.
+      const callback = args.at(-1);
+      if (typeof callback === "function") {
+        args[args.length - 1] = (...result: unknown[]) => {
+          done();
+          callback(...result);
+        };
+        return query(...args);
+      }
+      return query(...args).finally(done);
+    }) as typeof client.query;
+  });
+  const services: Services = {
+    db,
+    env: readApiEnv(env),
+    shopify: readShopifyEnv(env),
+    log: createLogger({ name: "bench-worker", level: "warn" }),
+  };
+  const helpers = {
+    job: { attempts: 1, max_attempts: 1 },
+    addJob: async () => ({}),
+    abortSignal: new AbortController().signal,
+  } as unknown as JobHelpers;
+  const type = process.env.BENCH_JOB_TYPE as "full_sync" | "incremental_sync";
+  const started = performance.now();
+  // The production settings, or another batch size (BENCH_BATCH_SIZE) to compare.
+  const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? defaultSyncSettings.batchSize);
+  const task = syncTask(services, type, { settings: { batchSize } });
+  await task({ syncJobId: process.env.BENCH_JOB_ID }, helpers);
+  const ms = performance.now() - started;
+  await db.close();
+  // Peak resident set since exec. Not `process.resourceUsage().maxRSS`: Linux keeps ru_maxrss
+  // across execve, so a forked child reports at least the parent's size at the fork.
+  const maxRssMB =
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1]) / 1024;
+  // The stock ledger's statements (apps/worker's job completion, not the mirror sync itself).
+  const ledgerMs = Object.entries(sqlMs)
+    .filter(([name]) => /^(WITH mapped AS|INSERT INTO inventory_items)/.test(name))
+    .reduce((sum, [, ms]) => sum + ms, 0);
+  const top = Object.entries(sqlMs)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 8);
+  process.send?.(
+    { ms, ledgerMs, maxRssMB, sqlMs: Object.fromEntries(top.map(([k, v]) => [k, Math.round(v)])) },
+    () => process.exit(0),
+  );
+}
+
+async function main(): Promise<void> {
+  const machine = {
+    cpus: cpus().length,
+    freeMemGB: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+    loadavg: loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+  const cluster = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), "roestify-bench-pg-")),
+    persistent: false,
+  });
+  const children: ChildProcess[] = [];
+  const db = new pg.Client({ connectionString: cluster.url });
+  db.on("error", () => {});
+  const stop = async () => {
+    // PostgreSQL's shutdown waits for its clients: the bench's own goes first.
+    await db.end().catch(() => {});
+    for (const process of children) if (process.exitCode === null) process.kill("SIGKILL");
+    await cluster.stop();
+  };
+  // Bounded: whatever hangs, the run ends after BENCH_TIMEOUT_S (1800 s) with everything stopped.
+  const timeout = setTimeout(
+    () => {
+      console.error("bench: timed out");
+      void stop().finally(() => process.exit(1));
+    },
+    Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000,
+  );
+  try {
+    await prepareDatabase(cluster.url);
+    await db.connect();
+    const simulatorProcess = child({ BENCH_ROLE: "simulator" }, ["--max-old-space-size=8192"]);
+    children.push(simulatorProcess);
+    const [ready] = (await once(simulatorProcess, "message")) as [
+      { url: string; generateMs: number },
+    ];
+    stage(`simulator ready, shop generated in ${ready.generateMs} ms`);
+    const sim = rpc(simulatorProcess);
+    // Ten minutes pass before the full sync, so the incremental sync's overlap window (5 min
+    // before the full sync's cursor) holds none of the generated changes, only the bench's.
+    await sim("advanceClock", 10 * 60_000);
+
+    const { organizationId, connectionId } = await connect(db, sim);
+    const runJob = async (type: "full_sync" | "incremental_sync") => {
+      const job = await db.query<{ id: string }>(
+        `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
+         VALUES ($1, $2, $3, 'bench') RETURNING id`,
+        [organizationId, connectionId, type],
+      );
+      const jobId = job.rows[0]?.id as string;
+      // BENCH_WORKER_ARGS, e.g. `--cpu-prof`, profiles the worker.
+      const workerArgs = process.env.BENCH_WORKER_ARGS?.split(" ").filter(Boolean);
+      const worker = child(
+        {
+          BENCH_ROLE: "worker",
+          BENCH_JOB_TYPE: type,
+          BENCH_JOB_ID: jobId,
+          BENCH_DATABASE_URL: cluster.url,
+          BENCH_SIMULATOR_URL: ready.url,
+        },
+        workerArgs,
+      );
+      children.push(worker);
+      const [result] = (await once(worker, "message")) as [WorkerResult];
+      const row = await db.query("SELECT status, last_error FROM shopify_sync_jobs WHERE id = $1", [
+        jobId,
+      ]);
+      if (row.rows[0]?.status !== "succeeded") throw new Error(JSON.stringify(row.rows[0]));
+      return result;
+    };
+
+    // (1) and (2): the full sync, its rows per second and peak RSS.
+    stage("full sync");
+    const full = await runJob("full_sync");
+    const rows = await countRows(db, connectionId);
+    const totalRows = Object.values(rows).reduce((sum, n) => sum + n, 0);
+    stage("COPY baseline");
+    const copy = process.env.BENCH_SKIP_COPY ? null : await copyBaseline(db);
+
+    // (3): changes, then an incremental sync under the Standard throttle (BENCH_CHANGES=0: none).
+    const incremental = changes > 0 ? await incrementalBench(db, sim, runJob) : null;
+
+    const round = (n: number) => Math.round(n);
+    const result = {
+      machine,
+      shop: { ...size, generateMs: ready.generateMs, rows },
+      fullSync: {
+        rows: totalRows,
+        ms: round(full.ms),
+        rowsPerSecond: round((totalRows / full.ms) * 1000),
+        ledgerMs: round(full.ledgerMs),
+        rowsPerSecondWithoutLedger: round((totalRows / (full.ms - full.ledgerMs)) * 1000),
+        workerMaxRssMB: round(full.maxRssMB),
+        sqlMs: full.sqlMs,
+      },
+      copy: copy && {
+        ms: round(copy.ms),
+        rowsPerSecond: round((totalRows / copy.ms) * 1000),
+        syncToCopy: Math.round((copy.ms / full.ms) * 100) / 100,
+        syncWithoutLedgerToCopy: Math.round((copy.ms / (full.ms - full.ledgerMs)) * 100) / 100,
+      },
+      incrementalSync: incremental,
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    clearTimeout(timeout);
+    await stop();
+  }
+}
+
+function stage(what: string) {
+  console.error(`bench: ${new Date().toISOString()} ${what}`);
+}
+
+function child(env: Record<string, string>, execArgv: string[] = []): ChildProcess {
+  return fork(fileURLToPath(import.meta.url), {
+    env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...execArgv],
+  });
+}
+
+/** Calls a method of the simulator's control API in its process. */
+function rpc(simulator: ChildProcess) {
+  let next = 0;
+  const pending = new Map<number, (answer: unknown) => void>();
+  simulator.on("message", (message: { id?: number; result: unknown; error?: string }) => {
+    if (message.id === undefined) return;
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  return (method: string, ...args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, (answer) => {
+        const { result, error } = answer as { result: unknown; error?: string };
+        if (error) reject(new Error(`simulator ${method}: ${error}`));
+        else resolve(result);
+      });
+      simulator.send({ id, method, args });
+    });
+}
+
+/** A connection as the OAuth callback leaves it: a token of the shop, its primary location. */
+async function connect(db: pg.Client, sim: ReturnType<typeof rpc>) {
+  const organizationId = "org-bench";
+  await db.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
+  const { access_token: token } = (await sim("createAccessToken", SHOP)) as {
+    access_token: string;
+  };
+  const shop = (await sim("getShop", SHOP)) as { locations: { id: string; isPrimary: boolean }[] };
+  const primary = shop.locations.find((location) => location.isPrimary)?.id as string;
+  const result = await db.query<{ id: string }>(
+    `INSERT INTO shopify_connections
+       (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
+    [organizationId, SHOP, token, secrets.TOKEN_ENCRYPTION_KEY, primary.split("/").pop()],
+  );
+  return { organizationId, connectionId: result.rows[0]?.id as string };
+}
+
+async function countRows(db: pg.Client, connectionId: string) {
+  const rows: Record<string, number> = {};
+  for (const table of mirrorTables) {
+    const result = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`,
+      [connectionId],
+    );
+    rows[table] = result.rows[0]?.n ?? 0;
+  }
+  return rows;
+}
+
+/**
+ * The baseline: the rows the sync wrote, read back with COPY TO STDOUT, the tables truncated
+ * (their indexes stay), and the same rows written again with COPY FROM STDIN, timed.
+ */
+async function copyBaseline(db: pg.Client) {
+  const saved: [string, CopyRows][] = [];
+  for (const table of mirrorTables) saved.push([table, await copyOut(db, table)]);
+  await db.query(`TRUNCATE ${mirrorTables.join(", ")}`);
+  const started = performance.now();
+  for (const [table, data] of saved) await copyIn(db, table, data);
+  return { ms: performance.now() - started };
+}
+
+/** 1000 (BENCH_CHANGES) products changed, then an incremental sync from a full Standard bucket. */
+async function incrementalBench(
+  db: pg.Client,
+  sim: ReturnType<typeof rpc>,
+  runJob: (type: "incremental_sync") => Promise<WorkerResult>,
+) {
+  const round = (n: number) => Math.round(n);
+  const ids = await db.query<{ shopify_id: string }>(
+    "SELECT shopify_id FROM shopify_products ORDER BY random() LIMIT $1",
+    [changes],
+  );
+  await Promise.all(
+    ids.rows.map((row, i) =>
+      sim("updateProduct", SHOP, row.shopify_id, { title: `Bench-Kaffee ${i}` }),
+    ),
+  );
+  await sim("updateShop", SHOP, { ...standardThrottle, currentlyAvailable: 2000 });
+  await sim("clearRequests");
+  const throttledBefore = (await sim("throttled")) as { count: number; requestedCost: number };
+  stage("incremental sync");
+  const job = await runJob("incremental_sync");
+  const log = ((await sim("requests", { shop: SHOP })) as RequestLogEntry[]).filter((entry) =>
+    entry.path.endsWith("/graphql.json"),
+  );
+  const throttledAfter = (await sim("throttled")) as { count: number; requestedCost: number };
+  const throttled = throttledAfter.count - throttledBefore.count;
+  // THROTTLED answers are logged with their requested cost, but took nothing from the bucket.
+  const actualCost =
+    log.reduce((sum, entry) => sum + (entry.cost ?? 0), 0) -
+    (throttledAfter.requestedCost - throttledBefore.requestedCost);
+  // The bucket starts full (2000) and refills 100 points/s: spending `actualCost` points takes
+  // at least (actualCost − 2000) / 100 seconds, however the requests are spread.
+  const minimumMs =
+    (Math.max(0, actualCost - standardThrottle.maximumAvailable) / standardThrottle.restoreRate) *
+    1000;
+  const byOperation: Record<string, { requests: number; cost: number }> = {};
+  for (const entry of log) {
+    const name = entry.operationName ?? "?";
+    const op = byOperation[name] ?? { requests: 0, cost: 0 };
+    op.requests++;
+    op.cost += entry.cost ?? 0;
+    byOperation[name] = op;
+  }
+  return {
+    changedProducts: ids.rows.length,
+    ms: round(job.ms),
+    ledgerMs: round(job.ledgerMs),
+    requests: log.length,
+    actualCost,
+    minimumMs: round(minimumMs),
+    timeToMinimum: Math.round((job.ms / minimumMs) * 100) / 100,
+    timeWithoutLedgerToMinimum: Math.round(((job.ms - job.ledgerMs) / minimumMs) * 100) / 100,
+    throttled,
+    workerMaxRssMB: round(job.maxRssMB),
+    sqlMs: job.sqlMs,
+    byOperation,
+  };
+}
