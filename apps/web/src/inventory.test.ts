@@ -141,7 +141,9 @@ describe("the ledger after a sync", () => {
     items = await inventory("org-ledger");
     expect(items[1].available).toBe(37);
     await db.pool.query(
-      "UPDATE shopify_orders SET cancelled_at = now() WHERE connection_id = $1 AND shopify_id = 501",
+      // As the mirror writers replace an order: its line items are booked again.
+      `UPDATE shopify_orders SET cancelled_at = now(), ledger_pending = true
+       WHERE connection_id = $1 AND shopify_id = 501`,
       [connectionId],
     );
     await applyShopifyToLedger(db.pool, connectionId);

@@ -61,16 +61,21 @@ describe("schema.prisma and the SQL migrations", () => {
     expect(await migrate(db.url)).toEqual([]);
     const rows = await db.pool.query(
       `SELECT migration_name, length(checksum) AS checksum_length, applied_steps_count
-       FROM "_prisma_migrations"`,
+       FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.rows).toEqual([
       { migration_name: "20261126160000_init", checksum_length: 64, applied_steps_count: 1 },
+      {
+        migration_name: "20261201200000_order_ledger_pending",
+        checksum_length: 64,
+        applied_steps_count: 1,
+      },
     ]);
   });
 
   it("lets only one of several processes starting together apply them", async () => {
     const fresh = await createTestDatabase({ empty: true });
     const results = await Promise.all([migrate(fresh.url), migrate(fresh.url), migrate(fresh.url)]);
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 1]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 2]);
   });
 });

@@ -3,12 +3,12 @@ import { skuMappingSql } from "./mapping.ts";
 
 const mappedForConnection = `${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}`;
 
-// Every mirrored line item of the connection with the variant it sold.
-const lineItems = `
+/** The mirrored line items of the connection's orders matching `filter`, with the variant each sold. */
+const lineItems = (orders: string, filter: string) => `
   SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
          (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at
-  FROM shopify_orders o, jsonb_array_elements(o.line_items) AS line
-  WHERE o.connection_id = $1`;
+  FROM ${orders} o, jsonb_array_elements(o.line_items) AS line
+  WHERE ${filter}`;
 
 const movementColumns =
   "(organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)";
@@ -21,7 +21,9 @@ const movementColumns =
  *    location as its opening balance (what was packaged before comes on top), so connecting never
  *    changes a live shop's quantities. The orders Shopify already counted in that quantity are
  *    booked with a zero delta, so they are never deducted again;
- * 3. every other sold line item lowers the SKU's stock; a cancellation gives it back.
+ * 3. every line item of an order written since the last booking (`ledger_pending`) lowers the
+ *    SKU's stock, and a cancellation gives it back; so each sync books only the orders it wrote.
+ * Each statement is atomic and the sequence can stop anywhere: the next run takes up what is left.
  */
 export async function applyShopifyToLedger(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
@@ -52,7 +54,9 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
        SELECT o.organization_id, o.inventory_item_id, l.line_id, l.cancelled_at
        FROM opened o
        JOIN mapped m ON m.item_id = o.inventory_item_id
-       JOIN (${lineItems}) l ON l.variant_id = m.variant_id
+       -- Evaluated once: without new opening balances, no line item is read.
+       JOIN (${lineItems("shopify_orders", "o.connection_id = $1 AND EXISTS (SELECT 1 FROM opened)")}) l
+         ON l.variant_id = m.variant_id
      )
      INSERT INTO inventory_movements ${movementColumns}
      SELECT organization_id, inventory_item_id, 'shopify_order', 0, 'shopify_order:' || line_id, now()
@@ -65,11 +69,16 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     [connectionId],
   );
   await db.query(
-    `WITH mapped AS (${mappedForConnection}),
+    `WITH pending AS (
+       UPDATE shopify_orders SET ledger_pending = false
+       WHERE connection_id = $1 AND ledger_pending
+       RETURNING line_items, processed_at, cancelled_at
+     ),
+     mapped AS (${mappedForConnection}),
      sold AS (
        SELECT m.organization_id, m.item_id, l.*
        FROM mapped m
-       JOIN (${lineItems}) l ON l.variant_id = m.variant_id
+       JOIN (${lineItems("pending", "true")}) l ON l.variant_id = m.variant_id
        WHERE EXISTS (SELECT 1 FROM inventory_movements x
                      WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance')
      )

@@ -13,9 +13,15 @@ export const skuMappingSql = (organization: string) => `
          CASE WHEN count(v.shopify_id) = 1 THEN min(v.inventory_item_id) END AS inventory_item_id
   FROM inventory_items i
   LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
-  LEFT JOIN shopify_product_variants v ON v.connection_id = c.id AND CASE
-    WHEN i.shopify_variant_id IS NOT NULL THEN v.shopify_id = i.shopify_variant_id
-    ELSE v.sku = i.sku END
+  -- Two index-backed lookups: one join condition choosing between them would be a nested loop
+  -- over every SKU × every variant.
+  LEFT JOIN LATERAL (
+    SELECT e.shopify_id, e.inventory_item_id FROM shopify_product_variants e
+    WHERE e.connection_id = c.id AND e.shopify_id = i.shopify_variant_id
+    UNION ALL
+    SELECT s.shopify_id, s.inventory_item_id FROM shopify_product_variants s
+    WHERE i.shopify_variant_id IS NULL AND s.connection_id = c.id AND s.sku = i.sku
+  ) v ON true
   WHERE i.organization_id = ${organization}
   GROUP BY i.id, c.id`;
 

@@ -6,6 +6,8 @@ interface TableSpec {
   key: string[];
   /** Column → PostgreSQL type, as `jsonb_to_recordset` reads them. */
   columns: Record<string, string>;
+  /** Further assignments when a row is replaced. */
+  onReplace?: string;
 }
 
 const timestamps = { shopify_created_at: "timestamptz", shopify_updated_at: "timestamptz" };
@@ -58,6 +60,8 @@ const specs: Record<MirrorTable, TableSpec> = {
       raw: "jsonb",
       ...timestamps,
     },
+    // The stock ledger books the line items of every order written (new ones by the default).
+    onReplace: ", ledger_pending = true",
   },
   shopify_fulfillments: {
     key: ["shopify_id"],
@@ -110,7 +114,7 @@ function upsertSql(table: MirrorTable, columns: string[]): string {
   const cacheKey = `${table}:${columns.join(",")}`;
   const cached = upsertSqlCache.get(cacheKey);
   if (cached) return cached;
-  const { key, columns: types } = specs[table];
+  const { key, columns: types, onReplace = "" } = specs[table];
   const list = columns.join(", ");
   const sql = `
     INSERT INTO ${table} AS m (connection_id, ${list}, synced_at)
@@ -118,7 +122,7 @@ function upsertSql(table: MirrorTable, columns: string[]): string {
     FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})
     ORDER BY ${key.join(", ")}, shopify_updated_at DESC NULLS LAST
     ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
-      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at
+      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at${onReplace}
     WHERE (EXCLUDED.shopify_updated_at >= m.shopify_updated_at) IS NOT FALSE`;
   upsertSqlCache.set(cacheKey, sql);
   return sql;
