@@ -26,6 +26,26 @@ async function inventory(org: string) {
 }
 
 /** A mirrored variant with its inventory level at location 101 (the inventory location). */
+/** An order as the mirror writers store it: written, and queued for the stock ledger. */
+async function mirrorOrder(
+  connectionId: string,
+  order: number,
+  processedAt: string,
+  lineItem: Record<string, unknown>,
+  cancelledAt = "NULL",
+) {
+  await db.pool.query(
+    `WITH written AS (
+       INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, cancelled_at, line_items, raw, shopify_updated_at)
+       VALUES ($1, $2::bigint, '#' || $2::text, ${processedAt}, ${cancelledAt}, $3, '{}', now())
+       ON CONFLICT (connection_id, shopify_id) DO UPDATE SET cancelled_at = EXCLUDED.cancelled_at
+       RETURNING shopify_id
+     )
+     INSERT INTO ledger_pending_orders SELECT $1, shopify_id FROM written ON CONFLICT DO NOTHING`,
+    [connectionId, order, JSON.stringify([lineItem])],
+  );
+}
+
 async function mirrorVariant(
   connectionId: string,
   variant: number,
@@ -112,12 +132,12 @@ describe("the ledger after a sync", () => {
     await mirrorVariant(connectionId, 21, "KEN-1000-B", 40);
     await mirrorVariant(connectionId, 22, "DUP", 1);
     await mirrorVariant(connectionId, 23, "DUP", 2);
-    await db.pool.query(
-      `INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, line_items, raw, shopify_updated_at)
-       VALUES ($1, 500, '#1000', now() - interval '1 day',
-               '[{"id": "9000", "variant_id": "21", "sku": "KEN-1000-B", "quantity": 5}]', '{}', now())`,
-      [connectionId],
-    );
+    await mirrorOrder(connectionId, 500, "now() - interval '1 day'", {
+      id: "9000",
+      variant_id: "21",
+      sku: "KEN-1000-B",
+      quantity: 5,
+    });
     await applyShopifyToLedger(db.pool, connectionId);
     // The old order is already in Shopify's quantity: it deducts nothing.
     let items = await inventory("org-ledger");
@@ -130,21 +150,22 @@ describe("the ledger after a sync", () => {
         shopify_location_id: "gid://shopify/Location/101",
       }),
     ]);
-    await db.pool.query(
-      `INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, line_items, raw, shopify_updated_at)
-       VALUES ($1, 501, '#1001', now() + interval '1 second',
-               '[{"id": "9001", "variant_id": "21", "sku": "KEN-1000-B", "quantity": 3}]', '{}', now())`,
-      [connectionId],
-    );
+    await mirrorOrder(connectionId, 501, "now() + interval '1 second'", {
+      id: "9001",
+      variant_id: "21",
+      sku: "KEN-1000-B",
+      quantity: 3,
+    });
     await applyShopifyToLedger(db.pool, connectionId);
     await applyShopifyToLedger(db.pool, connectionId);
     items = await inventory("org-ledger");
     expect(items[1].available).toBe(37);
-    await db.pool.query(
-      // As the mirror writers replace an order: its line items are booked again.
-      `UPDATE shopify_orders SET cancelled_at = now(), ledger_pending = true
-       WHERE connection_id = $1 AND shopify_id = 501`,
-      [connectionId],
+    await mirrorOrder(
+      connectionId,
+      501,
+      "now() + interval '1 second'",
+      { id: "9001", variant_id: "21", sku: "KEN-1000-B", quantity: 3 },
+      "now()",
     );
     await applyShopifyToLedger(db.pool, connectionId);
     items = await inventory("org-ledger");

@@ -159,7 +159,7 @@ async function runWorker(): Promise<void> {
     Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1]) / 1024;
   // The stock ledger's statements (apps/worker's job completion, not the mirror sync itself).
   const ledgerMs = Object.entries(sqlMs)
-    .filter(([name]) => /^(WITH mapped AS|INSERT INTO inventory_items)/.test(name))
+    .filter(([name]) => /^(WITH mapped AS|WITH booked AS|INSERT INTO inventory_items)/.test(name))
     .reduce((sum, [, ms]) => sum + ms, 0);
   const top = Object.entries(sqlMs)
     .sort(([, a], [, b]) => b - a)

@@ -66,7 +66,7 @@ describe("schema.prisma and the SQL migrations", () => {
     expect(rows.rows).toEqual([
       { migration_name: "20261126160000_init", checksum_length: 64, applied_steps_count: 1 },
       {
-        migration_name: "20261201200000_order_ledger_pending",
+        migration_name: "20261201200000_ledger_pending_orders",
         checksum_length: 64,
         applied_steps_count: 1,
       },

@@ -21,7 +21,7 @@ const movementColumns =
  *    location as its opening balance (what was packaged before comes on top), so connecting never
  *    changes a live shop's quantities. The orders Shopify already counted in that quantity are
  *    booked with a zero delta, so they are never deducted again;
- * 3. every line item of an order written since the last booking (`ledger_pending`) lowers the
+ * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers the
  *    SKU's stock, and a cancellation gives it back; so each sync books only the orders it wrote.
  * Each statement is atomic and the sequence can stop anywhere: the next run takes up what is left.
  */
@@ -69,10 +69,12 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     [connectionId],
   );
   await db.query(
-    `WITH pending AS (
-       UPDATE shopify_orders SET ledger_pending = false
-       WHERE connection_id = $1 AND ledger_pending
-       RETURNING line_items, processed_at, cancelled_at
+    `WITH booked AS (
+       DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id
+     ),
+     pending AS (
+       SELECT o.line_items, o.processed_at, o.cancelled_at
+       FROM booked b JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
      ),
      mapped AS (${mappedForConnection}),
      sold AS (

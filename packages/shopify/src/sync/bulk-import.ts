@@ -116,6 +116,7 @@ async function importOnce(run: SyncRun, url: string): Promise<void> {
     // Counted once the file is complete, so a re-read download is not counted twice.
     for (const [table, count] of written) run.wrote(table, count);
   } finally {
+    // Queued behind a write still in flight: the session is idle when it is released.
     await dropLineItemStaging(session).catch(() => {});
     session.release();
   }

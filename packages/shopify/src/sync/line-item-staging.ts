@@ -35,7 +35,7 @@ export async function mergeStagedLineItems(
   since: string,
 ): Promise<void> {
   await db.query(
-    `UPDATE shopify_orders o SET line_items = l.items, ledger_pending = true
+    `UPDATE shopify_orders o SET line_items = l.items
      FROM (SELECT order_id, jsonb_agg(item ORDER BY (item->>'id')::bigint) AS items
            FROM pg_temp.sync_line_items GROUP BY order_id) l
      WHERE o.connection_id = $1 AND o.shopify_id = l.order_id AND o.synced_at >= $2::timestamptz`,

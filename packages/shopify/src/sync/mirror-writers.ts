@@ -6,8 +6,8 @@ interface TableSpec {
   key: string[];
   /** Column → PostgreSQL type, as `jsonb_to_recordset` reads them. */
   columns: Record<string, string>;
-  /** Further assignments when a row is replaced. */
-  onReplace?: string;
+  /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
+  afterWrite?: string;
 }
 
 const timestamps = { shopify_created_at: "timestamptz", shopify_updated_at: "timestamptz" };
@@ -60,8 +60,9 @@ const specs: Record<MirrorTable, TableSpec> = {
       raw: "jsonb",
       ...timestamps,
     },
-    // The stock ledger books the line items of every order written (new ones by the default).
-    onReplace: ", ledger_pending = true",
+    // The stock ledger books the line items of every order written.
+    afterWrite: `INSERT INTO ledger_pending_orders (connection_id, order_id)
+      SELECT $1, shopify_id FROM written ON CONFLICT DO NOTHING`,
   },
   shopify_fulfillments: {
     key: ["shopify_id"],
@@ -114,16 +115,19 @@ function upsertSql(table: MirrorTable, columns: string[]): string {
   const cacheKey = `${table}:${columns.join(",")}`;
   const cached = upsertSqlCache.get(cacheKey);
   if (cached) return cached;
-  const { key, columns: types, onReplace = "" } = specs[table];
+  const { key, columns: types, afterWrite } = specs[table];
   const list = columns.join(", ");
-  const sql = `
+  const upsert = `
     INSERT INTO ${table} AS m (connection_id, ${list}, synced_at)
     SELECT DISTINCT ON (${key.join(", ")}) $1::uuid, ${list}, now()
     FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})
     ORDER BY ${key.join(", ")}, shopify_updated_at DESC NULLS LAST
     ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
-      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at${onReplace}
+      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at
     WHERE (EXCLUDED.shopify_updated_at >= m.shopify_updated_at) IS NOT FALSE`;
+  const sql = afterWrite
+    ? `WITH written AS (${upsert} RETURNING shopify_id) ${afterWrite}`
+    : upsert;
   upsertSqlCache.set(cacheKey, sql);
   return sql;
 }
