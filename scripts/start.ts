@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { readApiEnv } from "@roestify/api";
 import { ConfigError, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
 import { readShopifyEnv } from "@roestify/shopify";
+import { workerNodeFlags } from "@roestify/worker";
 import { demoSecrets, startDemo } from "./demo.ts";
 import { inheritedEnv, readStartEnv } from "./env.ts";
 
@@ -38,8 +39,12 @@ await prepareDatabase(database.url);
 const demo = secrets ? await startDemo(secrets) : undefined;
 const childEnv = { ...env, ...demo?.env, DATABASE_URL: database.url };
 
-const children = ["apps/web/src/main.ts", "apps/worker/src/main.ts"].map((entry) =>
-  spawn(process.execPath, [fileURLToPath(new URL(entry, root))], {
+const processes = [
+  { entry: "apps/web/src/main.ts", flags: [] },
+  { entry: "apps/worker/src/main.ts", flags: workerNodeFlags },
+];
+const children = processes.map(({ entry, flags }) =>
+  spawn(process.execPath, [...flags, fileURLToPath(new URL(entry, root))], {
     env: childEnv,
     stdio: "inherit",
   }),

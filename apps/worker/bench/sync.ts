@@ -31,6 +31,7 @@ import { defaultSyncSettings, readShopifyEnv } from "@roestify/shopify";
 import type { RequestLogEntry } from "@roestify/shopify-simulator";
 import type { JobHelpers } from "graphile-worker";
 import pg from "pg";
+import { workerNodeFlags } from "../src/node-flags.ts";
 import { syncTask } from "../src/sync-task.ts";
 import { type CopyRows, copyIn, copyOut } from "./copy.ts";
 
@@ -220,8 +221,11 @@ async function main(): Promise<void> {
         [organizationId, connectionId, type],
       );
       const jobId = job.rows[0]?.id as string;
-      // BENCH_WORKER_ARGS, e.g. `--cpu-prof`, profiles the worker.
-      const workerArgs = process.env.BENCH_WORKER_ARGS?.split(" ").filter(Boolean);
+      // The production flags; BENCH_WORKER_ARGS, e.g. `--cpu-prof`, adds to or overrides them.
+      const workerArgs = [
+        ...workerNodeFlags,
+        ...(process.env.BENCH_WORKER_ARGS?.split(" ").filter(Boolean) ?? []),
+      ];
       const worker = child(
         {
           BENCH_ROLE: "worker",

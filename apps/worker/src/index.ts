@@ -1,2 +1,3 @@
+export { workerNodeFlags } from "./node-flags.ts";
 export { runJobsUntilIdle } from "./run-until-idle.ts";
 export { createTaskList } from "./tasks.ts";

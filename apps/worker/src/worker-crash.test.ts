@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { runQueueTick } from "@roestify/api";
 import { afterAll, describe, expect, it } from "vitest";
+import { workerNodeFlags } from "./node-flags.ts";
 import {
   connectShop,
   jobRow,
@@ -28,7 +29,8 @@ afterAll(async () => {
 
 /** The real worker process (`pnpm --filter @roestify/worker start`) on the test database. */
 function startWorker() {
-  const worker = spawn(process.execPath, [fileURLToPath(new URL("./main.ts", import.meta.url))], {
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const worker = spawn(process.execPath, [...workerNodeFlags, main], {
     env: {
       PATH: process.env.PATH ?? "",
       ...testSecrets,
