@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Without the `development` condition: the workspace then imports the same graphql build as
+  // graphql-jit, which Node loads itself (two builds would be two "realms" to graphql).
+  ssr: { resolve: { conditions: ["module", "node"] } },
   test: {
     include: ["{apps,packages}/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
     // One throwaway PostgreSQL cluster per run; each test file gets its own database.

@@ -1,15 +1,17 @@
 /**
  * Runs Admin API GraphQL requests against Shopify's real 2026-10 schema: parse and validate
  * (cached per document), Shopify's pre-execution checks (page sizes, max cost), the shop's
- * rate-limit bucket, then graphql-js execution with the simulator's resolvers.
+ * rate-limit bucket, then execution with the simulator's resolvers, compiled once per operation
+ * by graphql-jit (about twice as fast as graphql-js' interpreter, and its results are plain
+ * objects, which `JSON.stringify` serialises fast).
  */
 import { loadAdminSchema } from "@roestify/shopify/admin-schema";
 import {
   type DocumentNode,
   type ExecutionResult,
-  execute,
   type FragmentDefinitionNode,
   GraphQLError,
+  type GraphQLErrorOptions,
   type GraphQLFormattedError,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
@@ -17,14 +19,17 @@ import {
   getNamedType,
   getOperationAST,
   getVariableValues,
+  isAbstractType,
   isCompositeType,
   isListType,
   isNonNullType,
+  isObjectType,
   Kind,
   type OperationDefinitionNode,
   parse,
   validate,
 } from "graphql";
+import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { moneyBag } from "../records.ts";
 import type { ThrottleStatus } from "../throttle.ts";
 import { paginate } from "./connection.ts";
@@ -33,7 +38,6 @@ import { analyzeCost, MUTATION_COST } from "./cost.ts";
 import { formatRequestError } from "./errors.ts";
 import { isConnectionType, isWrapperType } from "./fields.ts";
 import { typeName } from "./nodes.ts";
-import { plainData } from "./plain.ts";
 import { type Resolver, resolvers } from "./resolvers.ts";
 import { requireRootScope } from "./scopes.ts";
 
@@ -168,7 +172,7 @@ export function runGraphQL(
   if (ctx.search.length > 0) extensions.search = ctx.search;
   const body: GraphQLOutcome["body"] = {};
   if (result.errors) body.errors = result.errors.map((e) => e.toJSON());
-  body.data = plainData(schema, operation, entry.fragments, result.data);
+  body.data = result.data;
   body.extensions = extensions;
   return { body, operationName, cost };
 }
@@ -192,22 +196,40 @@ function maxCostError(cost: number, maxCost: number): GraphQLFormattedError {
   };
 }
 
+const compiled = new WeakMap<OperationDefinitionNode, CompiledQuery>();
+
 /** Executes an already validated operation; bulk runs call this once per chunk. */
 export function executeOperation(
   entry: Prepared,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   ctx: RequestContext,
-) {
-  return execute({
-    schema,
-    document: entry.document,
-    operationName: operation.name?.value ?? null,
-    variableValues: variables,
-    contextValue: ctx,
-    rootValue: {},
-    fieldResolver,
-    typeResolver: (value: { id: string }) => typeName(value),
+): ExecutionResult {
+  let query = compiled.get(operation);
+  if (!query) {
+    const result = compileQuery(schema, entry.document, operation.name?.value);
+    if (!isCompiledQuery(result)) return result as ExecutionResult;
+    query = result;
+    compiled.set(operation, query);
+  }
+  // The simulator's resolvers are synchronous, so is the result.
+  const result = query.query({}, ctx, variables) as ExecutionResult;
+  return result.errors ? { ...result, errors: result.errors.map(reportUnsimulated) } : result;
+}
+
+const nullInNonNull = /^Cannot return null for non-nullable field (\w+)\.(\w+)\.$/;
+
+/** A non-null scalar the records lack (read inline by graphql-jit) is reported as not simulated. */
+function reportUnsimulated(error: GraphQLError): GraphQLError {
+  const [, type, field] = nullInNonNull.exec(error.message) ?? [];
+  if (!type || !field) return error;
+  return notSimulated(type, field, { nodes: error.nodes, path: error.path });
+}
+
+function notSimulated(type: string, field: string, options: GraphQLErrorOptions = {}) {
+  return new GraphQLError(`${type}.${field} is not simulated by the Shopify simulator.`, {
+    ...options,
+    extensions: { code: "NOT_SIMULATED" },
   });
 }
 
@@ -245,7 +267,7 @@ function countCost(ctx: RequestContext, info: GraphQLResolveInfo, value: unknown
     ctx.actualCost += weight.list ? (value as unknown[]).length : 1;
 }
 
-/** Called for every field of every response, so plain scalar properties take the shortest path. */
+/** Resolves the fields with a resolver of their own and those of objects, lists and connections. */
 function fieldResolver(
   source: Record<string, unknown>,
   args: Record<string, unknown>,
@@ -261,7 +283,6 @@ function fieldResolver(
     value = custom(source, args, ctx, info);
   } else {
     value = source[info.fieldName];
-    if (value !== undefined && (value === null || typeof value !== "object")) return value;
     if (Array.isArray(value) && typeof args.first === "number") value = value.slice(0, args.first);
   }
   if (value === undefined) value = unsimulated(ctx, info);
@@ -276,10 +297,20 @@ function unsimulated(ctx: RequestContext, info: GraphQLResolveInfo): unknown {
   if (isConnectionType(named)) return paginate([], () => 0, {});
   if (named.name === "MoneyBag") return moneyBag(0, ctx.shop.shop.currencyCode);
   if (!isNonNullType(info.returnType)) return null;
-  throw new GraphQLError(
-    `${info.parentType.name}.${info.fieldName} is not simulated by the Shopify simulator.`,
-    {
-      extensions: { code: "NOT_SIMULATED" },
-    },
-  );
+  throw notSimulated(info.parentType.name, info.fieldName);
+}
+
+// Fields with a resolver of their own and fields of objects, lists and connections (they cost
+// points) resolve through `fieldResolver`; graphql-jit reads the other scalars inline from the
+// records. Abstract types resolve by the GID's type.
+for (const type of Object.values(schema.getTypeMap())) {
+  if (isObjectType(type)) {
+    for (const field of Object.values(type.getFields())) {
+      if (resolvers[type.name]?.[field.name] || isCompositeType(getNamedType(field.type))) {
+        field.resolve = fieldResolver;
+      }
+    }
+  } else if (isAbstractType(type)) {
+    type.resolveType = (value: { id: string }) => typeName(value);
+  }
 }

@@ -167,8 +167,17 @@ describe("shop, locations and nodes", () => {
   });
 
   it("reports fields the simulator does not fill instead of inventing data", async () => {
-    const { body } = await t.gql("{ shop { name features { giftCards } } }");
-    expect(body.errors[0].extensions.code).toBe("NOT_SIMULATED");
+    for (const query of [
+      "{ shop { name features { giftCards } } }",
+      "{ shop { name shipsToCountries } }",
+    ]) {
+      const { body } = await t.gql(query);
+      expect(body.errors[0]).toMatchObject({
+        message: expect.stringMatching(/^Shop\.\w+ is not simulated by the Shopify simulator\.$/),
+        extensions: { code: "NOT_SIMULATED" },
+        path: ["shop", expect.any(String)],
+      });
+    }
   });
 });
 

@@ -319,8 +319,10 @@ function idempotent<I extends object>(
 ): Resolver<unknown, { input: I }> {
   return (_source, args, ctx, info: GraphQLResolveInfo) => {
     const directive = info.schema.getDirective("idempotent");
+    // graphql-jit's info holds the coerced variables; graphql 17 reads them from `coerced`.
+    const variables = { sources: {}, coerced: info.variableValues } as never;
     const values =
-      directive && getDirectiveValues(directive, info.fieldNodes[0] as never, info.variableValues);
+      directive && getDirectiveValues(directive, info.fieldNodes[0] as never, variables);
     if (!values) {
       throw new GraphQLError(
         "The @idempotent directive is required for this mutation but was not provided.",
