@@ -70,12 +70,17 @@ describe("schema.prisma and the SQL migrations", () => {
         checksum_length: 64,
         applied_steps_count: 1,
       },
+      {
+        migration_name: "20261201201000_idempotent_response_json",
+        checksum_length: 64,
+        applied_steps_count: 1,
+      },
     ]);
   });
 
   it("lets only one of several processes starting together apply them", async () => {
     const fresh = await createTestDatabase({ empty: true });
     const results = await Promise.all([migrate(fresh.url), migrate(fresh.url), migrate(fresh.url)]);
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 2]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 3]);
   });
 });

@@ -26,6 +26,7 @@ const nativeTypes: Record<string, (args: string[]) => string> = {
   Timestamptz: (args) => `timestamptz(${args[0] ?? 6})`,
   Date: () => "date",
   Decimal: (args) => `numeric(${args[0]},${args[1]})`,
+  Json: () => "json",
 };
 
 /** What `schema.prisma` says the database must look like. */

@@ -1,7 +1,7 @@
 export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-client.ts";
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
 export { applyShopifyToLedger } from "./inventory/ledger.ts";
-export { type SkuMapping, skuMappingSql, skuMappings } from "./inventory/mapping.ts";
+export { type SkuMapping, skuMapping, skuMappingSql } from "./inventory/mapping.ts";
 export { hasPendingPush, pushInventory } from "./inventory/push.ts";
 export { runInventoryPush } from "./inventory/push-run.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";

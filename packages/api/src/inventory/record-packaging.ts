@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
-import { skuMappings } from "@roestify/shopify";
+import { skuMapping } from "@roestify/shopify";
 import { z } from "zod";
 import { enqueueJob } from "../shopify/enqueue.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -65,7 +65,7 @@ export const recordPackaging = protectedProcedure
         "SELECT coalesce(sum(delta), 0)::int AS available FROM inventory_movements WHERE inventory_item_id = $1",
         [itemId],
       );
-      const mapping = (await skuMappings(tx, organizationId)).find((m) => m.item_id === itemId);
+      const mapping = await skuMapping(tx, organizationId, itemId);
       let push: Answer["push"] = "not_connected";
       if (mapping?.connection_id) {
         push = mapping.variant_id ? "queued" : "not_mapped";

@@ -36,6 +36,15 @@ export interface SkuMapping {
   inventory_item_id: string | null;
 }
 
-export async function skuMappings(db: Queryable, organizationId: string): Promise<SkuMapping[]> {
-  return (await db.query<SkuMapping>(skuMappingSql("$1"), [organizationId])).rows;
+/** The mapping of one Roestify SKU (PostgreSQL narrows the grouped query to it). */
+export async function skuMapping(
+  db: Queryable,
+  organizationId: string,
+  itemId: string,
+): Promise<SkuMapping | undefined> {
+  const result = await db.query<SkuMapping>(
+    `SELECT * FROM (${skuMappingSql("$1")}) m WHERE m.item_id = $2`,
+    [organizationId, itemId],
+  );
+  return result.rows[0];
 }
