@@ -103,6 +103,28 @@ describe("pushing Roestify's stock to Shopify", () => {
     expect(shopifyAvailable(sku)).toBe(0);
   });
 
+  it("applies a push once when Shopify's answer is lost and the client sends it again", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const { connectionId, client, sku } = await connect("org-lost-answer");
+    await applyShopifyToLedger(db.pool, connectionId);
+    const opening = shopifyAvailable(sku) as number;
+    await addMovement("org-lost-answer", sku, 20, "packaging:lost");
+    const logged = simulator.requests({ shop }).length;
+    // Shopify applies the first request, but its answer never arrives.
+    simulator.setFaults(shop, { next: ["lostResponse"] });
+    const result = await pushInventory(db.pool, client, connectionId, noCatchUp);
+    simulator.setFaults(shop, {});
+    // The retry carries the same idempotency key: Shopify answers with the first result instead
+    // of comparing again (which would have been stale) or applying twice.
+    expect(result).toEqual({ pushed: 1, conflicts: 0 });
+    expect(shopifyAvailable(sku)).toBe(opening + 20);
+    const sent = simulator.requests({ shop }).slice(logged);
+    expect(sent.map((entry) => [entry.operationName, entry.fault])).toEqual([
+      ["InventorySetQuantities", "lostResponse"],
+      ["InventorySetQuantities", null],
+    ]);
+  });
+
   it("on a stale compare reads Shopify again, catches up, and only then sets Roestify's stock", async () => {
     await db.pool.query("DELETE FROM shopify_connections");
     const { connectionId, client, sku } = await connect("org-stale");

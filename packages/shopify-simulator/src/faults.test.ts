@@ -20,6 +20,13 @@ describe("Faults", () => {
     expect(pattern.filter((f) => f === null).length / pattern.length).toBeCloseTo(0.7, 1);
   });
 
+  it("fails the next requests as listed, before any random draw", () => {
+    const faults = new Faults();
+    faults.configure({ next: ["lostResponse", "reset"], always: "http500" });
+    const kinds = Array.from({ length: 3 }, () => faults.drawRequest().fault);
+    expect(kinds).toEqual(["lostResponse", "reset", "http500"]);
+  });
+
   it("rejects rates that add up to more than one", () => {
     expect(() => new Faults().configure({ http500: 0.6, http503: 0.6 })).toThrow(/at most 1/);
   });

@@ -8,6 +8,7 @@ export const requestFaultKinds = [
   "http429",
   "throttled",
   "reset",
+  "lostResponse",
 ] as const;
 export type RequestFault = (typeof requestFaultKinds)[number];
 
@@ -23,12 +24,15 @@ export const faultConfigSchema = z
     http429: rate,
     throttled: rate,
     reset: rate,
+    lostResponse: rate,
     slow: rate,
     slowMs: z.number().int().min(0).max(120_000).default(1500),
     retryAfterSeconds: z.number().min(0).max(3600).default(2),
     bulkFail: rate,
     bulkTruncate: rate,
     always: z.enum(requestFaultKinds).nullable().default(null),
+    /** Faults for the next requests, one each, before any drawn at random. */
+    next: z.array(z.enum(requestFaultKinds)).max(100).default([]),
   })
   .strict()
   .refine((c) => requestFaultKinds.reduce((sum, kind) => sum + c[kind], 0) <= 1, {
@@ -45,6 +49,7 @@ export interface RequestFaultDraw {
 
 export class Faults {
   #config: FaultConfig = faultConfigSchema.parse({});
+  #next: RequestFault[] = [];
   #requests = new Random(1);
   #bulk = new Random(1);
 
@@ -55,6 +60,7 @@ export class Faults {
   /** Replaces the configuration and restarts the random sequences from the seed. */
   configure(input: FaultConfigInput): void {
     this.#config = faultConfigSchema.parse(input);
+    this.#next = [...this.#config.next];
     this.#requests = new Random(this.#config.seed);
     this.#bulk = new Random(this.#config.seed ^ 0x5bd1e995);
   }
@@ -64,6 +70,8 @@ export class Faults {
     const errorDraw = this.#requests.next();
     const slowDraw = this.#requests.next();
     const delayMs = slowDraw < this.#config.slow ? this.#config.slowMs : 0;
+    const next = this.#next.shift();
+    if (next) return { fault: next, delayMs };
     if (this.#config.always) return { fault: this.#config.always, delayMs };
     let threshold = 0;
     for (const kind of requestFaultKinds) {

@@ -199,6 +199,11 @@ async function handleGraphQL(
   draft.cost = outcome.cost
     ? (outcome.cost.actualQueryCost ?? outcome.cost.requestedQueryCost)
     : null;
+  // Executed, but the answer never arrives: what a client cannot tell from a failed request.
+  if (draw.fault === "lostResponse") {
+    req.socket.destroy();
+    return 0;
+  }
   return answer(res, json(200, outcome.body, headers));
 }
 
