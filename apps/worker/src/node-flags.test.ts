@@ -5,7 +5,7 @@ import { workerNodeFlags } from "./node-flags.ts";
 describe("worker Node flags", () => {
   it("bound the old space, in the package's start script too", () => {
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    expect(workerNodeFlags).toContain("--max-old-space-size=192");
+    expect(workerNodeFlags).toContain("--max-old-space-size=160");
     expect(manifest.scripts.start).toBe(`node ${workerNodeFlags.join(" ")} src/main.ts`);
   });
 });

@@ -3,4 +3,4 @@
  * bench). V8 grows its heap far beyond the live data of a streaming sync; a bounded old space
  * keeps a worker's memory flat and under 300 MB (docs/BENCHMARKS.md).
  */
-export const workerNodeFlags = ["--max-old-space-size=192"];
+export const workerNodeFlags = ["--max-old-space-size=160"];

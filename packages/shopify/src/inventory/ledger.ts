@@ -76,13 +76,18 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
        SELECT o.line_items, o.processed_at, o.cancelled_at
        FROM booked b JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
      ),
-     mapped AS (${mappedForConnection}),
+     -- The SKUs with an opening balance, found once per SKU rather than once per line item.
+     opened AS MATERIALIZED (
+       SELECT m.organization_id, m.item_id, m.variant_id
+       FROM (${mappedForConnection}) m
+       WHERE m.variant_id IS NOT NULL AND EXISTS (
+         SELECT 1 FROM inventory_movements x
+         WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance')
+     ),
      sold AS (
-       SELECT m.organization_id, m.item_id, l.*
-       FROM mapped m
-       JOIN (${lineItems("pending", "true")}) l ON l.variant_id = m.variant_id
-       WHERE EXISTS (SELECT 1 FROM inventory_movements x
-                     WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance')
+       SELECT o.organization_id, o.item_id, l.*
+       FROM opened o
+       JOIN (${lineItems("pending", "true")}) l ON l.variant_id = o.variant_id
      )
      INSERT INTO inventory_movements ${movementColumns}
      SELECT organization_id, item_id, 'shopify_order', -quantity, 'shopify_order:' || line_id,
