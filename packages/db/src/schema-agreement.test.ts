@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "./migrate.ts";
+import { migrate, readMigrations } from "./migrate.ts";
 import { schemaDifferences, shapeFromDatabase, shapeFromPrismaSchema } from "./schema-agreement.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
@@ -63,24 +63,24 @@ describe("schema.prisma and the SQL migrations", () => {
       `SELECT migration_name, length(checksum) AS checksum_length, applied_steps_count
        FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(rows.rows).toEqual([
-      { migration_name: "20261126160000_init", checksum_length: 64, applied_steps_count: 1 },
-      {
-        migration_name: "20261201200000_ledger_pending_orders",
+    const folders = readMigrations().map((migration) => migration.name);
+    expect(folders[0]).toBe("20261126160000_init");
+    expect(rows.rows).toEqual(
+      folders.map((name) => ({
+        migration_name: name,
         checksum_length: 64,
         applied_steps_count: 1,
-      },
-      {
-        migration_name: "20261201201000_idempotent_response_json",
-        checksum_length: 64,
-        applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
   });
 
   it("lets only one of several processes starting together apply them", async () => {
     const fresh = await createTestDatabase({ empty: true });
     const results = await Promise.all([migrate(fresh.url), migrate(fresh.url), migrate(fresh.url)]);
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 3]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([
+      0,
+      0,
+      readMigrations().length,
+    ]);
   });
 });

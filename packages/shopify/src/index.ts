@@ -16,6 +16,7 @@ export {
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
 export { runFullSync } from "./sync/full-sync.ts";
 export { runIncrementalSync } from "./sync/incremental-sync.ts";
+export { upsertMirrorRows } from "./sync/mirror-writers.ts";
 export {
   defaultSyncSettings,
   type SyncRun,

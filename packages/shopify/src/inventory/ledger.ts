@@ -3,12 +3,11 @@ import { skuMappingSql } from "./mapping.ts";
 
 const mappedForConnection = `${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}`;
 
-/** The mirrored line items of the connection's orders matching `filter`, with the variant each sold. */
-const lineItems = (orders: string, filter: string) => `
-  SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
-         (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at
-  FROM ${orders} o, jsonb_array_elements(o.line_items) AS line
-  WHERE ${filter}`;
+/**
+ * The sequence that orders what the mirror saw: an order's `ledger_seq` when it was first written,
+ * its `cancel_seq` when it was first written cancelled, an opening balance's `covers_order_seq`.
+ */
+export const ledgerSequence = "shopify_orders_ledger_seq_seq";
 
 const movementColumns =
   "(organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)";
@@ -19,11 +18,14 @@ const movementColumns =
  * 1. every mirrored variant SKU becomes a Roestify SKU;
  * 2. a SKU mapped for the first time adopts Shopify's available quantity at the inventory
  *    location as its opening balance (what was packaged before comes on top), so connecting never
- *    changes a live shop's quantities. The orders Shopify already counted in that quantity are
- *    booked with a zero delta, so they are never deducted again;
- * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers the
- *    SKU's stock, and a cancellation gives it back; so each sync books only the orders it wrote.
+ *    changes a live shop's quantities. It covers every order and cancellation the mirror had seen
+ *    by then (`covers_order_seq`): Shopify's quantity already holds them;
+ * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
+ *    the SKU's stock unless its order is covered by the opening balance, and its cancellation
+ *    gives it back unless that is covered; so each sync books only the orders it wrote.
  * Each statement is atomic and the sequence can stop anywhere: the next run takes up what is left.
+ * The comparison needs no clock; it relies on the connection's writes and its ledger never
+ * running at once (one sync job per connection at a time).
  */
 export async function applyShopifyToLedger(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
@@ -38,33 +40,15 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     [connectionId],
   );
   await db.query(
-    `WITH mapped AS (${mappedForConnection}),
-     opened AS (
-       INSERT INTO inventory_movements ${movementColumns}
-       SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
-              'opening_balance:' || m.item_id, now()
-       FROM mapped m
-       JOIN shopify_inventory_levels l ON l.connection_id = $1
-         AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-       WHERE m.variant_id IS NOT NULL
-       ON CONFLICT (organization_id, source_ref) DO NOTHING
-       RETURNING organization_id, inventory_item_id
-     ),
-     counted AS (
-       SELECT o.organization_id, o.inventory_item_id, l.line_id, l.cancelled_at
-       FROM opened o
-       JOIN mapped m ON m.item_id = o.inventory_item_id
-       -- Evaluated once: without new opening balances, no line item is read.
-       JOIN (${lineItems("shopify_orders", "o.connection_id = $1 AND EXISTS (SELECT 1 FROM opened)")}) l
-         ON l.variant_id = m.variant_id
-     )
-     INSERT INTO inventory_movements ${movementColumns}
-     SELECT organization_id, inventory_item_id, 'shopify_order', 0, 'shopify_order:' || line_id, now()
-     FROM counted
-     UNION ALL
-     SELECT organization_id, inventory_item_id, 'shopify_order_cancelled', 0,
-            'shopify_order_cancelled:' || line_id, now()
-     FROM counted WHERE cancelled_at IS NOT NULL
+    `WITH mapped AS (${mappedForConnection})
+     INSERT INTO inventory_movements
+       (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
+     SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
+            'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
+     FROM mapped m
+     JOIN shopify_inventory_levels l ON l.connection_id = $1
+       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+     WHERE m.variant_id IS NOT NULL
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );
@@ -72,31 +56,34 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     `WITH booked AS (
        DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id
      ),
-     pending AS (
-       SELECT o.line_items, o.processed_at, o.cancelled_at
-       FROM booked b JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
+     sold AS (
+       SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
+              (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at,
+              o.ledger_seq, o.cancel_seq
+       FROM booked b
+       JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
+       CROSS JOIN jsonb_array_elements(o.line_items) AS line
      ),
      -- The SKUs with an opening balance, found once per SKU rather than once per line item.
      opened AS MATERIALIZED (
-       SELECT m.organization_id, m.item_id, m.variant_id
+       SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq
        FROM (${mappedForConnection}) m
-       WHERE m.variant_id IS NOT NULL AND EXISTS (
-         SELECT 1 FROM inventory_movements x
-         WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance')
+       JOIN inventory_movements x ON x.organization_id = m.organization_id
+         AND x.source_ref = 'opening_balance:' || m.item_id
+       WHERE m.variant_id IS NOT NULL
      ),
-     sold AS (
-       SELECT o.organization_id, o.item_id, l.*
-       FROM opened o
-       JOIN (${lineItems("pending", "true")}) l ON l.variant_id = o.variant_id
+     lines AS (
+       SELECT o.organization_id, o.item_id, o.covers_order_seq, s.*
+       FROM opened o JOIN sold s ON s.variant_id = o.variant_id
      )
      INSERT INTO inventory_movements ${movementColumns}
      SELECT organization_id, item_id, 'shopify_order', -quantity, 'shopify_order:' || line_id,
             coalesce(processed_at, now())
-     FROM sold
+     FROM lines WHERE ledger_seq > covers_order_seq
      UNION ALL
      SELECT organization_id, item_id, 'shopify_order_cancelled', quantity,
             'shopify_order_cancelled:' || line_id, cancelled_at
-     FROM sold WHERE cancelled_at IS NOT NULL
+     FROM lines WHERE cancel_seq > covers_order_seq
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );

@@ -1,4 +1,5 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
+import { ledgerSequence } from "../inventory/ledger.ts";
 import type { Row } from "./mirror-rows.ts";
 
 interface TableSpec {
@@ -6,6 +7,8 @@ interface TableSpec {
   key: string[];
   /** Column → PostgreSQL type, as `jsonb_to_recordset` reads them. */
   columns: Record<string, string>;
+  /** Columns computed in SQL: from the row's columns when inserted, and when replaced. */
+  derived?: { column: string; insert: string; replace: string }[];
   /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
   afterWrite?: string;
 }
@@ -60,7 +63,15 @@ const specs: Record<MirrorTable, TableSpec> = {
       raw: "jsonb",
       ...timestamps,
     },
-    // The stock ledger books the line items of every order written.
+    // For the stock ledger: when the mirror first saw an order cancelled (`ledger_seq`, when it
+    // first saw the order, is the column's default), and every order written is queued.
+    derived: [
+      {
+        column: "cancel_seq",
+        insert: `CASE WHEN cancelled_at IS NOT NULL THEN nextval('${ledgerSequence}') END`,
+        replace: "coalesce(m.cancel_seq, EXCLUDED.cancel_seq)",
+      },
+    ],
     afterWrite: `INSERT INTO ledger_pending_orders (connection_id, order_id)
       SELECT $1, shopify_id FROM written ON CONFLICT DO NOTHING`,
   },
@@ -115,15 +126,20 @@ function upsertSql(table: MirrorTable, columns: string[]): string {
   const cacheKey = `${table}:${columns.join(",")}`;
   const cached = upsertSqlCache.get(cacheKey);
   if (cached) return cached;
-  const { key, columns: types, afterWrite } = specs[table];
-  const list = columns.join(", ");
+  const { key, columns: types, derived = [], afterWrite } = specs[table];
+  const targets = [...columns, ...derived.map((d) => d.column)].join(", ");
+  const values = [...columns, ...derived.map((d) => d.insert)].join(", ");
+  const assignments = [
+    ...columns.map((c) => `${c} = EXCLUDED.${c}`),
+    ...derived.map((d) => `${d.column} = ${d.replace}`),
+  ].join(", ");
   const upsert = `
-    INSERT INTO ${table} AS m (connection_id, ${list}, synced_at)
-    SELECT DISTINCT ON (${key.join(", ")}) $1::uuid, ${list}, now()
+    INSERT INTO ${table} AS m (connection_id, ${targets}, synced_at)
+    SELECT DISTINCT ON (${key.join(", ")}) $1::uuid, ${values}, now()
     FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})
     ORDER BY ${key.join(", ")}, shopify_updated_at DESC NULLS LAST
     ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
-      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}, synced_at = EXCLUDED.synced_at
+      ${assignments}, synced_at = EXCLUDED.synced_at
     WHERE (EXCLUDED.shopify_updated_at >= m.shopify_updated_at) IS NOT FALSE`;
   const sql = afterWrite
     ? `WITH written AS (${upsert} RETURNING shopify_id) ${afterWrite}`
