@@ -2,7 +2,7 @@
  * Runs Admin API GraphQL requests against Shopify's real 2026-10 schema: parse and validate
  * (cached per document), Shopify's pre-execution checks (page sizes, max cost), the shop's
  * rate-limit bucket, then execution with the simulator's resolvers, compiled once per operation
- * by graphql-jit (about twice as fast as graphql-js' interpreter, and its results are plain
+ * by graphql-jit (1.6 times the pages per second of graphql-js' interpreter; its results are plain
  * objects, which `JSON.stringify` serialises fast).
  */
 import { loadAdminSchema } from "@roestify/shopify/admin-schema";
