@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { startClusterProcess } from "./cluster-process.ts";
 
 /** Development data, kept between runs of `pnpm start`. */
 export const devDataDir = fileURLToPath(new URL("../../../.data/postgres", import.meta.url));
@@ -18,7 +18,7 @@ export async function resolveDatabaseUrl(
   const running = await runningDevCluster();
   const cluster = running
     ? { url: running, stop: async () => {} }
-    : await startEmbeddedPostgres({ dataDir: devDataDir, port: devPort, persistent: true });
+    : await startClusterProcess(devDataDir, devPort);
   const url = cluster.url.replace(/\/postgres$/, "/roestify");
   await ensureDatabaseExists(url);
   return { url, stop: cluster.stop };

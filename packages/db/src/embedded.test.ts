@@ -21,34 +21,49 @@ describe("letOthersTraverse", () => {
   });
 });
 
-/** Runs the fixture, sends it SIGTERM once it is ready, and returns its output and exit code. */
-async function terminateFixture(...args: string[]) {
+/**
+ * Runs the fixture in a process group of its own, signals it once it is ready (`group`: the whole
+ * group, as a terminal's Ctrl-C does), and returns its output and exit code.
+ */
+async function signalFixture(mode: string, signal: NodeJS.Signals, group = false) {
   const fixture = fileURLToPath(new URL("./testing/signal-fixture.ts", import.meta.url));
-  const child = spawn(process.execPath, [fixture, ...args], {
+  const child = spawn(process.execPath, [fixture, mode], {
+    detached: true,
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const pid = child.pid as number;
   let output = "";
   let signalled = false;
   child.stdout.on("data", (chunk) => {
     output += chunk;
     if (!signalled && output.includes("ready")) {
       signalled = true;
-      child.kill("SIGTERM");
+      process.kill(group ? -pid : pid, signal);
     }
   });
   const [code] = await once(child, "exit");
   return { output, code };
 }
 
-describe("SIGTERM", () => {
-  it("leaves an embedded cluster up until the process's own shutdown stops it", async () => {
-    expect(await terminateFixture("cluster")).toEqual({
+describe("signals", () => {
+  it("leave an embedded cluster up until the process's own shutdown stops it", async () => {
+    expect(await signalFixture("cluster", "SIGTERM")).toEqual({
       output: "ready\nafter SIGTERM: ok\n",
       code: 0,
     });
   });
 
-  it("lets a process that only loads this package shut down in its own time", async () => {
-    expect(await terminateFixture()).toEqual({ output: "ready\nafter SIGTERM: ok\n", code: 0 });
+  it("let a process that only loads this package shut down in its own time", async () => {
+    expect(await signalFixture("", "SIGTERM")).toEqual({
+      output: "ready\nafter SIGTERM: ok\n",
+      code: 0,
+    });
+  });
+
+  it("do not reach a cluster in its own process when a terminal's Ctrl-C hits the group", async () => {
+    expect(await signalFixture("process", "SIGINT", true)).toEqual({
+      output: "ready\nafter SIGINT: ok\n",
+      code: 0,
+    });
   });
 });

@@ -1,20 +1,23 @@
-// A process that, like web and worker, still works while it shuts down on SIGTERM
-// (embedded.test.ts): with `cluster`, on an embedded database it started itself; without, it
-// only loads this package, as web and worker do with DATABASE_URL set.
-import { mkdtempSync } from "node:fs";
+// A process that, like web and worker, still works while it shuts down on a signal
+// (embedded.test.ts): with `cluster`, on an embedded database it started itself; with `process`,
+// on one it started in a process of its own (as `pnpm start` does); without, it only loads this
+// package, as web and worker do with DATABASE_URL set.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { startClusterProcess } from "../cluster-process.ts";
 import { startEmbeddedPostgres } from "../index.ts";
 
+const dataDir = mkdtempSync(join(tmpdir(), "roestify-signal-pg-"));
+const mode = process.argv[2];
 const cluster =
-  process.argv[2] === "cluster"
-    ? await startEmbeddedPostgres({
-        dataDir: mkdtempSync(join(tmpdir(), "roestify-signal-pg-")),
-        persistent: false,
-      })
-    : null;
+  mode === "cluster"
+    ? await startEmbeddedPostgres({ dataDir, persistent: false })
+    : mode === "process"
+      ? await startClusterProcess(dataDir)
+      : null;
 
 async function query(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
@@ -31,11 +34,14 @@ async function query(url: string): Promise<string> {
 
 // Alive until told to stop, as a server is.
 const alive = setInterval(() => {}, 60_000);
-process.once("SIGTERM", async () => {
+const shutDown = async (signal: string) => {
   clearInterval(alive);
   await sleep(1000);
-  console.log(`after SIGTERM: ${cluster ? await query(cluster.url) : "ok"}`);
+  console.log(`after ${signal}: ${cluster ? await query(cluster.url) : "ok"}`);
   await cluster?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
-});
+};
+process.once("SIGTERM", shutDown);
+process.once("SIGINT", shutDown);
 console.log("ready");
