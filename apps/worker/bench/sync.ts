@@ -73,9 +73,11 @@ async function serveSimulator(): Promise<void> {
   const end = ServerResponse.prototype.end as (...args: unknown[]) => ServerResponse;
   ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
     const [body] = args;
-    if (typeof body === "string" && body.startsWith('{"errors":[{"message":"Throttled"')) {
+    // The simulator writes its answers as Buffers.
+    const answer = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : "");
+    if (answer.subarray(0, 33).toString() === '{"errors":[{"message":"Throttled"') {
       throttled.count++;
-      throttled.requestedCost += JSON.parse(body).extensions.cost.requestedQueryCost;
+      throttled.requestedCost += JSON.parse(answer.toString()).extensions.cost.requestedQueryCost;
     }
     return end.apply(this, args);
   } as typeof ServerResponse.prototype.end;

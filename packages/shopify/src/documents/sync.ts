@@ -10,6 +10,9 @@ const productFields = /* GraphQL */ `
     vendor
     productType
     tags
+    variantsCount {
+      count
+    }
     createdAt
     updatedAt
   }

@@ -33,11 +33,17 @@ export async function syncProductDeletions(run: SyncRun): Promise<void> {
 
 /**
  * A deleted variant has no deletion event, but it changes its product: for every product this
- * run wrote (synced since `since`), the variants Shopify no longer lists are removed.
+ * run wrote (synced since `since`) whose variant count in Shopify differs from the mirror's, the
+ * variants Shopify no longer lists are removed. (The run has already written the new and changed
+ * variants, so a deletion always leaves the mirror with more variants than Shopify counts.)
  */
 export async function pruneDeletedVariants(run: SyncRun, since: string): Promise<void> {
   const changed = await run.db.pool.query<{ shopify_id: string }>(
-    "SELECT shopify_id FROM shopify_products WHERE connection_id = $1 AND synced_at >= $2::timestamptz",
+    `SELECT p.shopify_id FROM shopify_products p
+     WHERE p.connection_id = $1 AND p.synced_at >= $2::timestamptz
+       AND (p.raw->'variantsCount'->>'count')::int IS DISTINCT FROM (
+         SELECT count(*) FROM shopify_product_variants v
+         WHERE v.connection_id = $1 AND v.product_id = p.shopify_id)`,
     [run.connectionId, since],
   );
   const productIds = changed.rows.map((row) => row.shopify_id);
