@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ShopifyEnv } from "./env.ts";
 import { shopifyFetch } from "./http.ts";
+import { estimateQueryCost } from "./query-cost.ts";
 import { CostBucket, type ThrottleStatus } from "./throttle.ts";
 
 /**
@@ -44,9 +45,9 @@ export interface AdminClientOptions {
 
 // One bucket per shop and process: every client of a shop draws from the same points.
 const buckets = new Map<string, CostBucket>();
-// The cost Shopify computed for a document last time: what to reserve before sending it again.
+// The cost Shopify computed for a document last time: what to reserve before sending it again
+// (before the first time, the client's own estimate).
 const expectedCosts = new Map<string, number>();
-const defaultCost = 10;
 const maxThrottledWaits = 20;
 
 export type AdminClient = ReturnType<typeof createAdminClient>;
@@ -69,7 +70,7 @@ export function createAdminClient(options: AdminClientOptions) {
     let retries = 0;
     let throttledWaits = 0;
     for (;;) {
-      const reserved = expectedCosts.get(document) ?? defaultCost;
+      const reserved = expectedCosts.get(document) ?? estimateQueryCost(document, variables);
       const wait = shopBucket.reserve(reserved);
       if (wait > 0) await sleep(wait);
       // Outside the network catch: a refused refresh (ReauthRequiredError) is not a network error.

@@ -13,6 +13,7 @@ export {
   type TokenSet,
   verifyOAuthHmac,
 } from "./oauth.ts";
+export { estimateQueryCost } from "./query-cost.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
 export { runFullSync } from "./sync/full-sync.ts";
 export { runIncrementalSync } from "./sync/incremental-sync.ts";
