@@ -8,6 +8,10 @@ export interface RequestLogEntry {
   status: number;
   /** Actual query cost (requested cost when throttled); null for non-GraphQL requests. */
   cost: number | null;
+  /** The cost the bucket had to hold before the query ran; null for non-GraphQL requests. */
+  requestedCost: number | null;
+  /** Answered THROTTLED: the query did not run and took nothing from the bucket. */
+  throttled: boolean;
   /** The injected fault, if one answered the request. */
   fault: string | null;
   durationMs: number;

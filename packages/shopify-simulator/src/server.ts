@@ -34,6 +34,8 @@ export function createSimulatorServer(sim: Simulation, control: Control): Server
       shop: null,
       operationName: null,
       cost: null,
+      requestedCost: null,
+      throttled: false,
       fault: null,
     };
     route(sim, control, req, res, url, draft)
@@ -199,6 +201,8 @@ async function handleGraphQL(
   draft.cost = outcome.cost
     ? (outcome.cost.actualQueryCost ?? outcome.cost.requestedQueryCost)
     : null;
+  draft.requestedCost = outcome.cost?.requestedQueryCost ?? null;
+  draft.throttled = outcome.cost !== null && outcome.cost.actualQueryCost === null;
   // Executed, but the answer never arrives: what a client cannot tell from a failed request.
   if (draw.fault === "lostResponse") {
     req.socket.destroy();

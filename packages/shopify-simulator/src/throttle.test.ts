@@ -65,6 +65,13 @@ describe("cost-based throttling over HTTP", () => {
     const recovered = await t.gql(query);
     expect(recovered.body.data.products.nodes).toHaveLength(4);
     expect(recovered.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(94 - 26);
+    // The request log tells the throttled answer from the executed ones.
+    const logged = t.sim.requests({ shop: SHOP }).slice(-3);
+    expect(logged.map((entry) => [entry.cost, entry.requestedCost, entry.throttled])).toEqual([
+      [26, 62, false],
+      [62, 62, true],
+      [26, 62, false],
+    ]);
   });
 
   it("prices mutations at 10 points", async () => {
