@@ -168,6 +168,29 @@ describe("incremental sync", () => {
       await readShop(simulator, shop),
     );
   });
+
+  it("asks for no page of a resource whose change count is 0", async () => {
+    // Cursors a day ahead: nothing has changed since them.
+    const { rows } = await services.db.pool.query(
+      `UPDATE shopify_sync_cursors SET updated_at = updated_at + interval '1 day'
+       WHERE connection_id = $1 RETURNING resource`,
+      [connection.connectionId],
+    );
+    expect(rows).toHaveLength(6);
+    simulator.clearRequests();
+    await sync("incremental_sync");
+    const asked = simulator.requests({ shop }).map((entry) => entry.operationName);
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        "ProductsChangedCount",
+        "OrdersChangedCount",
+        "CustomersChangedCount",
+      ]),
+    );
+    for (const page of ["ProductsChanged", "OrdersChanged", "CustomersChanged"]) {
+      expect(asked).not.toContain(page);
+    }
+  });
 });
 
 describe("a shop that misbehaves", () => {

@@ -77,6 +77,8 @@ async function syncChanges(run: SyncRun, feed: ChangeFeed): Promise<void> {
     if (count >= run.settings.bulkChangeThreshold) {
       return syncChangesInBulk(run, feed.cursor, feed.bulk.query, query);
     }
+    // Nothing changed: a page would still ask the bucket for its full requested cost.
+    if (count === 0) return run.progress(feed.cursor, "done");
   }
   let newest: string | null = null;
   const pick = (data: Record<string, unknown>) => data[feed.root] as Page<ShopifyNode>;
