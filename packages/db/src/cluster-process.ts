@@ -32,6 +32,7 @@ export async function startClusterProcess(
 async function stopClusterProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
-  child.disconnect();
+  if (child.connected) child.disconnect();
+  else child.kill("SIGTERM");
   await exited;
 }
