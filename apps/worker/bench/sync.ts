@@ -33,15 +33,16 @@ import pg from "pg";
 import { workerNodeFlags } from "../src/node-flags.ts";
 import { syncTask } from "../src/sync-task.ts";
 import { type CopyRows, copyIn, copyOut } from "./copy.ts";
+import { benchEnv, childEnv } from "./env.ts";
 
 const SHOP = "bench-roesterei.myshopify.com";
-const scale = Number(process.env.BENCH_SCALE ?? 1);
+const scale = benchEnv.BENCH_SCALE;
 const size = {
-  products: Number(process.env.BENCH_PRODUCTS ?? 10_000 * scale),
-  orders: Number(process.env.BENCH_ORDERS ?? 100_000 * scale),
-  customers: Number(process.env.BENCH_CUSTOMERS ?? 50_000 * scale),
+  products: benchEnv.BENCH_PRODUCTS ?? 10_000 * scale,
+  orders: benchEnv.BENCH_ORDERS ?? 100_000 * scale,
+  customers: benchEnv.BENCH_CUSTOMERS ?? 50_000 * scale,
 };
-const changes = Number(process.env.BENCH_CHANGES ?? 1000);
+const changes = benchEnv.BENCH_CHANGES;
 const secrets = {
   AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
   CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
@@ -59,7 +60,7 @@ interface WorkerResult {
   sqlMs: Record<string, number>;
 }
 
-const role = process.env.BENCH_ROLE;
+const role = benchEnv.BENCH_ROLE;
 if (role === "simulator") await serveSimulator();
 else if (role === "worker") await runWorker();
 else await main();
@@ -96,8 +97,8 @@ async function serveSimulator(): Promise<void> {
 
 /** A worker process: runs one sync job's task as graphile-worker would, then reports. */
 async function runWorker(): Promise<void> {
-  const env = { ...secrets, SHOPIFY_API_ORIGIN: process.env.BENCH_SIMULATOR_URL };
-  const db = createDatabase(process.env.BENCH_DATABASE_URL as string);
+  const env = { ...secrets, SHOPIFY_API_ORIGIN: benchEnv.BENCH_SIMULATOR_URL };
+  const db = createDatabase(benchEnv.BENCH_DATABASE_URL as string);
   // A profile of where the database time goes: every statement timed, by its first words.
   const sqlMs: Record<string, number> = {};
   db.pool.on("connect", (client) => {
@@ -131,12 +132,12 @@ async function runWorker(): Promise<void> {
     addJob: async () => ({}),
     abortSignal: new AbortController().signal,
   } as unknown as JobHelpers;
-  const type = process.env.BENCH_JOB_TYPE as "full_sync" | "incremental_sync";
+  const type = benchEnv.BENCH_JOB_TYPE as "full_sync" | "incremental_sync";
   const started = performance.now();
   // The production settings, or another batch size (BENCH_BATCH_SIZE) to compare.
-  const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? defaultSyncSettings.batchSize);
+  const batchSize = benchEnv.BENCH_BATCH_SIZE ?? defaultSyncSettings.batchSize;
   const task = syncTask(services, type, { settings: { batchSize } });
-  await task({ syncJobId: process.env.BENCH_JOB_ID }, helpers);
+  await task({ syncJobId: benchEnv.BENCH_JOB_ID }, helpers);
   const ms = performance.now() - started;
   await db.close();
   // Peak resident set since exec. Not `process.resourceUsage().maxRSS`: Linux keeps ru_maxrss
@@ -177,13 +178,10 @@ async function main(): Promise<void> {
     await cluster.stop();
   };
   // Bounded: whatever hangs, the run ends after BENCH_TIMEOUT_S (1800 s) with everything stopped.
-  const timeout = setTimeout(
-    () => {
-      console.error("bench: timed out");
-      void stop().finally(() => process.exit(1));
-    },
-    Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000,
-  );
+  const timeout = setTimeout(() => {
+    console.error("bench: timed out");
+    void stop().finally(() => process.exit(1));
+  }, benchEnv.BENCH_TIMEOUT_S * 1000);
   try {
     await prepareDatabase(cluster.url);
     await db.connect();
@@ -209,7 +207,7 @@ async function main(): Promise<void> {
       // The production flags; BENCH_WORKER_ARGS, e.g. `--cpu-prof`, adds to or overrides them.
       const workerArgs = [
         ...workerNodeFlags,
-        ...(process.env.BENCH_WORKER_ARGS?.split(" ").filter(Boolean) ?? []),
+        ...benchEnv.BENCH_WORKER_ARGS.split(" ").filter(Boolean),
       ];
       const worker = child(
         {
@@ -236,7 +234,7 @@ async function main(): Promise<void> {
     const rows = await countRows(db, connectionId);
     const totalRows = Object.values(rows).reduce((sum, n) => sum + n, 0);
     stage("COPY baseline");
-    const copy = process.env.BENCH_SKIP_COPY ? null : await copyBaseline(db);
+    const copy = benchEnv.BENCH_SKIP_COPY ? null : await copyBaseline(db);
 
     // (3): changes, then an incremental sync under the Standard throttle (BENCH_CHANGES=0: none).
     const incremental = changes > 0 ? await incrementalBench(db, sim, runJob) : null;
@@ -275,7 +273,7 @@ function stage(what: string) {
 
 function child(env: Record<string, string>, execArgv: string[] = []): ChildProcess {
   return fork(fileURLToPath(import.meta.url), {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     execArgv: [...process.execArgv, ...execArgv],
   });
 }

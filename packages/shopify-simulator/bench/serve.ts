@@ -11,12 +11,15 @@ import { Agent, request } from "node:http";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { start } from "../src/index.ts";
+import { benchEnv, serverEnv } from "./env.ts";
 
 const SHOP = "bench.myshopify.com";
-const products = Number(process.env.BENCH_PRODUCTS ?? 10_000);
-const orders = Number(process.env.BENCH_ORDERS ?? 100_000);
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const clients = Number(process.env.BENCH_CLIENTS ?? 4);
+const {
+  BENCH_PRODUCTS: products,
+  BENCH_ORDERS: orders,
+  BENCH_SECONDS: seconds,
+  BENCH_CLIENTS: clients,
+} = benchEnv;
 
 // biome-ignore lint/suspicious/noExplicitAny: benchmark responses are read ad hoc.
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<any>;
@@ -27,7 +30,7 @@ interface Ready {
   generateMs: number;
 }
 
-if (process.env.BENCH_ROLE === "server") await serve();
+if (benchEnv.BENCH_ROLE === "server") await serve();
 else await main();
 
 /** The server process: one big shop; no throttling, and a cost limit that lets 250 products with variants through. */
@@ -51,7 +54,7 @@ async function serve(): Promise<void> {
 
 async function main(): Promise<void> {
   const server = fork(fileURLToPath(import.meta.url), {
-    env: { ...process.env, BENCH_ROLE: "server" },
+    env: serverEnv(),
     execArgv: [...process.execArgv, "--max-semi-space-size=64"],
   });
   const [ready] = (await once(server, "message")) as [Ready];
