@@ -6,7 +6,7 @@ const DEMO_SHOP = "roestify-demo.myshopify.com";
 
 let config: ReturnType<typeof readCliConfig>;
 try {
-  config = readCliConfig(process.argv.slice(2), process.env);
+  config = readCliConfig();
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

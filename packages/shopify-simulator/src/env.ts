@@ -16,7 +16,10 @@ export type CliConfig = z.infer<typeof cliConfig>;
  * `SHOPIFY_API_KEY`, `SHOPIFY_API_SECRET`, `SIMULATOR_BULK_DELAY_MS`), then demo defaults.
  * Throws one line naming the first bad setting.
  */
-export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+export function readCliConfig(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): CliConfig {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -1,7 +1,9 @@
 import type { Queryable } from "@roestify/db";
 import { skuMappingSql } from "./mapping.ts";
 
-const mappedForConnection = `${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}`;
+const mappedForConnection = skuMappingSql(
+  "(SELECT organization_id FROM shopify_connections WHERE id = $1)",
+);
 
 /**
  * The sequence that orders what the mirror saw: an order's `ledger_seq` when it was first written,
