@@ -11,7 +11,7 @@ const schema = z.object({
   BENCH_CUSTOMERS: count.optional(),
   BENCH_CHANGES: count.default(1000),
   BENCH_SKIP_COPY: z.string().optional(),
-  BENCH_BATCH_SIZE: count.optional(),
+  BENCH_CHUNK_BYTES: count.optional(),
   BENCH_WORKER_ARGS: z.string().default(""),
   BENCH_TIMEOUT_S: count.default(1800),
   BENCH_ROLE: z.enum(["simulator", "worker"]).optional(),

@@ -104,7 +104,8 @@ async function runWorker(): Promise<void> {
   db.pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     client.query = ((...args: unknown[]) => {
-      const name = String(args[0]).trim().replace(/\s+/g, " ").slice(0, 60);
+      const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
+      const name = String(text).trim().replace(/\s+/g, " ").slice(0, 60);
       const started = performance.now();
       const done = () => {
         sqlMs[name] = (sqlMs[name] ?? 0) + performance.now() - started;
@@ -118,7 +119,11 @@ async function runWorker(): Promise<void> {
         };
         return query(...args);
       }
-      return query(...args).finally(done);
+      const result = query(...args) as Promise<unknown> | NodeJS.WritableStream;
+      // A COPY stream is timed until it has finished.
+      if (result instanceof Promise) return result.finally(done);
+      result.once("finish", done);
+      return result;
     }) as typeof client.query;
   });
   const services: Services = {
@@ -134,9 +139,9 @@ async function runWorker(): Promise<void> {
   } as unknown as JobHelpers;
   const type = benchEnv.BENCH_JOB_TYPE as "full_sync" | "incremental_sync";
   const started = performance.now();
-  // The production settings, or another batch size (BENCH_BATCH_SIZE) to compare.
-  const batchSize = benchEnv.BENCH_BATCH_SIZE ?? defaultSyncSettings.batchSize;
-  const task = syncTask(services, type, { settings: { batchSize } });
+  // The production settings, or another COPY chunk size (BENCH_CHUNK_BYTES) to compare.
+  const stagingChunkBytes = benchEnv.BENCH_CHUNK_BYTES ?? defaultSyncSettings.stagingChunkBytes;
+  const task = syncTask(services, type, { settings: { stagingChunkBytes } });
   await task({ syncJobId: benchEnv.BENCH_JOB_ID }, helpers);
   const ms = performance.now() - started;
   await db.close();

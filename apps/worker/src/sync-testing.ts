@@ -17,7 +17,7 @@ export { testSecrets };
 
 /** Fast settings: tests poll bulk operations and retry failed requests within milliseconds. */
 export const fastSync: SyncTaskOptions = {
-  settings: { bulkPollMs: 10, batchSize: 50 },
+  settings: { bulkPollMs: 10, stagingChunkBytes: 4096 },
   client: { retryBaseMs: 5 },
   busyDelayMs: 1000,
 };

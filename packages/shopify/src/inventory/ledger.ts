@@ -58,14 +58,6 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
     `WITH booked AS (
        DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id
      ),
-     sold AS (
-       SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
-              (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at,
-              o.ledger_seq, o.cancel_seq
-       FROM booked b
-       JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
-       CROSS JOIN jsonb_array_elements(o.line_items) AS line
-     ),
      -- The SKUs with an opening balance, found once per SKU rather than once per line item.
      opened AS MATERIALIZED (
        SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq
@@ -73,6 +65,16 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
        JOIN inventory_movements x ON x.organization_id = m.organization_id
          AND x.source_ref = 'opening_balance:' || m.item_id
        WHERE m.variant_id IS NOT NULL
+     ),
+     sold AS (
+       SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
+              (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at,
+              o.ledger_seq, o.cancel_seq
+       FROM booked b
+       JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
+       CROSS JOIN jsonb_array_elements(o.line_items) AS line
+       -- Orders every opening balance covers are not unpacked (on a first sync: all of them).
+       WHERE greatest(o.ledger_seq, o.cancel_seq) > (SELECT min(covers_order_seq) FROM opened)
      ),
      lines AS (
        SELECT o.organization_id, o.item_id, o.covers_order_seq, s.*

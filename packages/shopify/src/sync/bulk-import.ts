@@ -1,13 +1,7 @@
-import type { MirrorTable } from "@roestify/db";
 import { ShopifyApiError } from "../admin-client.ts";
 import { awaitBulkOperation, startBulkOperation } from "./bulk-operation.ts";
+import { BulkStaging } from "./bulk-staging.ts";
 import { ExpiredResultError, readJsonl, TruncatedDownloadError } from "./jsonl.ts";
-import {
-  createLineItemStaging,
-  dropLineItemStaging,
-  mergeStagedLineItems,
-} from "./line-item-staging.ts";
-import { MirrorBatch } from "./mirror-batch.ts";
 import { emitMirrorRows, type Row, type RowTarget } from "./mirror-rows.ts";
 import type { SyncRun } from "./sync-run.ts";
 
@@ -88,36 +82,21 @@ async function importBulkFile(run: SyncRun, url: string): Promise<void> {
   }
 }
 
-/**
- * Streams one JSONL file into the mirrors in batches, on one session (its line items are staged
- * in a temporary table until the file is read, then merged into their orders).
- */
+/** Streams one JSONL file into the mirrors through a staging of its own. */
 async function importOnce(run: SyncRun, url: string): Promise<void> {
-  const session = await run.db.pool.connect();
-  const written = new Map<MirrorTable, number>();
+  const staging = new BulkStaging(run.db.pool, run.settings.stagingChunkBytes);
   try {
-    const started = await session.query<{ now: string }>("SELECT now()::text AS now");
-    await createLineItemStaging(session);
-    const batch = new MirrorBatch({
-      db: session,
-      connectionId: run.connectionId,
-      size: run.settings.batchSize,
-      onWritten: (table, count) => written.set(table, (written.get(table) ?? 0) + count),
-    });
     const rows: [RowTarget, Row][] = [];
     for await (const node of readJsonl(url)) {
       run.signal.throwIfAborted();
       emitMirrorRows(node, (target, row) => rows.push([target, row]));
-      for (const [target, row] of rows) await batch.add(target, row);
+      for (const [target, row] of rows) await staging.add(target, row);
       rows.length = 0;
     }
-    await batch.flush();
-    await mergeStagedLineItems(session, run.connectionId, started.rows[0]?.now as string);
+    const written = await staging.merge(run.connectionId);
     // Counted once the file is complete, so a re-read download is not counted twice.
     for (const [table, count] of written) run.wrote(table, count);
   } finally {
-    // Queued behind a write still in flight: the session is idle when it is released.
-    await dropLineItemStaging(session).catch(() => {});
-    session.release();
+    await staging.release();
   }
 }

@@ -41,23 +41,29 @@ export async function startBulkOperation(
     const message = payload.userErrors.map((error) => error.message).join("; ");
     if (!busy) throw new ShopifyApiError("permanent", `bulk query refused: ${message}`);
     if (waits >= maxWaits) throw new ShopifyApiError("transient", `no free bulk slot: ${message}`);
-    await sleep(options.pollMs * 5, undefined, { signal: options.signal });
+    await sleep(options.pollMs * 20, undefined, { signal: options.signal });
   }
 }
 
-/** Polls the operation until it has finished, one way or another; null if Shopify forgot it. */
+/**
+ * Polls the operation until it has finished, one way or another; null if Shopify forgot it. The
+ * interval grows with the time waited (a tenth of it, between `pollMs` and 40 × `pollMs`), so an
+ * operation's end is seen at most ~10 % after it, while a long one is asked rarely.
+ */
 export async function awaitBulkOperation(
   client: AdminClient,
   id: string,
   options: { pollMs: number; signal: AbortSignal },
 ): Promise<BulkOperation | null> {
-  // Short at first (small shops finish in seconds), then at most every 10 poll intervals.
-  for (let polls = 0; ; polls++) {
+  const started = performance.now();
+  for (;;) {
     const { bulkOperation } = await client.request<{ bulkOperation: BulkOperation | null }>(
       bulkOperationQuery,
       { id },
     );
     if (!bulkOperation || finished.has(bulkOperation.status)) return bulkOperation;
-    await sleep(options.pollMs * Math.min(10, 1 + polls), undefined, { signal: options.signal });
+    const waited = performance.now() - started;
+    const interval = Math.min(40 * options.pollMs, Math.max(options.pollMs, waited / 10));
+    await sleep(interval, undefined, { signal: options.signal });
   }
 }

@@ -1,3 +1,4 @@
+import { type MirrorTable, mirrorTables } from "@roestify/db";
 import {
   customersBulkQuery,
   inventoryLevelsBulkQuery,
@@ -5,7 +6,7 @@ import {
   productsBulkQuery,
 } from "../documents/index.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
-import { deleteUnseenRows } from "./mirror-writers.ts";
+import { deleteUnseenRows, filledMirrorTables } from "./mirror-writers.ts";
 import { type SyncRun, saveCursor } from "./sync-run.ts";
 
 /** One bulk operation per part (at most five run at once per shop), and the cursors it sets. */
@@ -24,6 +25,8 @@ type BulkPart = keyof typeof bulkParts;
 interface FullSyncState {
   /** Database time the run began; rows not written since then are gone from Shopify. */
   startedAt?: string;
+  /** The mirror tables that held rows of the connection then: only they can hold unseen rows. */
+  filledTables?: MirrorTable[];
   bulk?: Partial<Record<BulkPart, BulkQueryState>>;
 }
 
@@ -37,6 +40,7 @@ export async function runFullSync(run: SyncRun): Promise<void> {
   if (!state.startedAt) {
     const now = await run.db.pool.query<{ now: string }>("SELECT now()::text AS now");
     state.startedAt = now.rows[0]?.now;
+    state.filledTables = await filledMirrorTables(run.db.pool, run.connectionId);
     state.bulk = {};
     await run.saveState();
   }
@@ -54,7 +58,10 @@ export async function runFullSync(run: SyncRun): Promise<void> {
   if (failure) throw failure.reason;
 
   await run.complete(async (tx) => {
-    const deleted = await deleteUnseenRows(tx, run.connectionId, state.startedAt as string);
+    const deleted = await deleteUnseenRows(tx, run.connectionId, {
+      runStartedAt: state.startedAt as string,
+      tables: state.filledTables ?? mirrorTables,
+    });
     for (const part of parts) {
       const createdAt = bulk[part]?.createdAt as string;
       for (const cursor of bulkParts[part].cursors) {

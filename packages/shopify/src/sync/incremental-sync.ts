@@ -15,8 +15,8 @@ import {
 } from "../documents/index.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
 import { pruneDeletedVariants, syncProductDeletions } from "./deletions.ts";
-import { MirrorBatch } from "./mirror-batch.ts";
 import { emitMirrorRows, type Row, type RowTarget, type ShopifyNode } from "./mirror-rows.ts";
+import { upsertMirrorRows } from "./mirror-writers.ts";
 import { type Page, pages } from "./pages.ts";
 import { withSearchFilter } from "./search-filter.ts";
 import { changedSince, type SyncRun, saveCursor } from "./sync-run.ts";
@@ -84,26 +84,35 @@ async function syncChanges(run: SyncRun, feed: ChangeFeed): Promise<void> {
   const pick = (data: Record<string, unknown>) => data[feed.root] as Page<ShopifyNode>;
   const changes = pages(run.client, feed.document, { query }, pick);
   // A page at a time: its rows are committed before the next page is asked for.
-  const batch = new MirrorBatch({
-    db: run.db.pool,
-    connectionId: run.connectionId,
-    size: Number.POSITIVE_INFINITY,
-    onWritten: run.wrote,
-  });
   for await (const nodes of changes) {
     run.signal.throwIfAborted();
-    const rows: [RowTarget, Row][] = [];
+    const rows = new Map<RowTarget, Row[]>();
     for (const node of nodes) {
       if (feed.root === "orders") await readAllLineItems(run.client, node);
-      emitMirrorRows(node, (target, row) => rows.push([target, row]));
+      emitMirrorRows(node, (target, row) => {
+        const list = rows.get(target);
+        if (list) list.push(row);
+        else rows.set(target, [row]);
+      });
       const updatedAt = node.updatedAt as string;
       if (!newest || Date.parse(updatedAt) > Date.parse(newest)) newest = updatedAt;
     }
-    for (const [target, row] of rows) await batch.add(target, row);
-    await batch.flush();
+    await writePageRows(run, rows);
   }
   if (newest) await saveCursor(run.db.pool, run.connectionId, feed.cursor, newest);
   await run.progress(feed.cursor, "done");
+}
+
+/**
+ * Writes a page's rows, one upsert per mirror table. A page's orders carry their line items; line
+ * items as rows of their own come only from bulk files.
+ */
+async function writePageRows(run: SyncRun, rows: Map<RowTarget, Row[]>): Promise<void> {
+  for (const [target, tableRows] of rows) {
+    if (target === "order_line_items") continue;
+    await upsertMirrorRows(run.db.pool, run.connectionId, target, tableRows);
+    run.wrote(target, tableRows.length);
+  }
 }
 
 async function changeCount(run: SyncRun, document: string, query: string | null) {

@@ -1,21 +1,25 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
 import { ledgerSequence } from "../inventory/ledger.ts";
+import type { ColumnType } from "./copy-text.ts";
 import type { Row } from "./mirror-rows.ts";
 
 interface TableSpec {
   /** The conflict key after `connection_id`. */
   key: string[];
-  /** Column → PostgreSQL type, as `jsonb_to_recordset` reads them. */
-  columns: Record<string, string>;
+  /** Column → PostgreSQL type, as the rows carry them. */
+  columns: Record<string, ColumnType>;
   /** Columns computed in SQL: from the row's columns when inserted, and when replaced. */
   derived?: { column: string; insert: string; replace: string }[];
   /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
   afterWrite?: string;
 }
 
-const timestamps = { shopify_created_at: "timestamptz", shopify_updated_at: "timestamptz" };
+const timestamps = {
+  shopify_created_at: "timestamptz",
+  shopify_updated_at: "timestamptz",
+} as const;
 
-const specs: Record<MirrorTable, TableSpec> = {
+export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
   shopify_products: {
     key: ["shopify_id"],
     columns: {
@@ -68,7 +72,7 @@ const specs: Record<MirrorTable, TableSpec> = {
     derived: [
       {
         column: "cancel_seq",
-        insert: `CASE WHEN cancelled_at IS NOT NULL THEN nextval('${ledgerSequence}') END`,
+        insert: `CASE WHEN r.cancelled_at IS NOT NULL THEN nextval('${ledgerSequence}') END`,
         replace: "coalesce(m.cancel_seq, EXCLUDED.cancel_seq)",
       },
     ],
@@ -115,29 +119,45 @@ const specs: Record<MirrorTable, TableSpec> = {
   },
 };
 
+/** Where an upsert reads its rows, as `r`: a page's rows in a JSON parameter, or a staging table. */
+export interface RowSource {
+  /** Cache key of the statement. */
+  name: string;
+  /** The FROM clause; `$2` is free for the rows. */
+  from: string;
+  /** Rows may repeat a key: the newest of them is written. */
+  mayRepeat: boolean;
+  /** Columns whose value is an expression rather than `r.column`. */
+  expressions?: Record<string, string>;
+}
+
 const upsertSqlCache = new Map<string, string>();
 
 /**
- * One set-based statement for a batch: duplicates in the batch collapse to the newest, and a row
- * is only replaced by one at least as new (`updatedAt`), so an old read never overwrites a newer
- * one. Columns the rows do not carry (a bulk order's `line_items`) keep their stored value.
+ * One set-based statement for many rows: a row is only replaced by one at least as new
+ * (`updatedAt`), so an old read never overwrites a newer one; columns the rows do not carry keep
+ * their stored value.
  */
-function upsertSql(table: MirrorTable, columns: string[]): string {
-  const cacheKey = `${table}:${columns.join(",")}`;
+export function upsertSql(table: MirrorTable, columns: string[], source: RowSource): string {
+  const cacheKey = `${table}:${source.name}:${columns.join(",")}`;
   const cached = upsertSqlCache.get(cacheKey);
   if (cached) return cached;
-  const { key, columns: types, derived = [], afterWrite } = specs[table];
+  const { key, derived = [], afterWrite } = mirrorSpecs[table];
   const targets = [...columns, ...derived.map((d) => d.column)].join(", ");
-  const values = [...columns, ...derived.map((d) => d.insert)].join(", ");
+  const values = [
+    ...columns.map((c) => source.expressions?.[c] ?? `r.${c}`),
+    ...derived.map((d) => d.insert),
+  ].join(", ");
   const assignments = [
     ...columns.map((c) => `${c} = EXCLUDED.${c}`),
     ...derived.map((d) => `${d.column} = ${d.replace}`),
   ].join(", ");
+  const keyOf = (alias: string) => key.map((k) => `${alias}.${k}`).join(", ");
   const upsert = `
     INSERT INTO ${table} AS m (connection_id, ${targets}, synced_at)
-    SELECT DISTINCT ON (${key.join(", ")}) $1::uuid, ${values}, now()
-    FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})
-    ORDER BY ${key.join(", ")}, shopify_updated_at DESC NULLS LAST
+    SELECT ${source.mayRepeat ? `DISTINCT ON (${keyOf("r")})` : ""} $1::uuid, ${values}, now()
+    FROM ${source.from}
+    ${source.mayRepeat ? `ORDER BY ${keyOf("r")}, r.shopify_updated_at DESC NULLS LAST` : ""}
     ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
       ${assignments}, synced_at = EXCLUDED.synced_at
     WHERE (EXCLUDED.shopify_updated_at >= m.shopify_updated_at) IS NOT FALSE`;
@@ -148,7 +168,7 @@ function upsertSql(table: MirrorTable, columns: string[]): string {
   return sql;
 }
 
-/** Upserts a batch of rows of one mirror table for the connection. */
+/** Upserts rows of one mirror table for the connection (a page's; duplicates collapse). */
 export async function upsertMirrorRows(
   db: Queryable,
   connectionId: string,
@@ -157,24 +177,45 @@ export async function upsertMirrorRows(
 ): Promise<void> {
   const first = rows[0];
   if (!first) return;
-  const columns = Object.keys(specs[table].columns).filter((column) => column in first);
-  await db.query(upsertSql(table, columns), [connectionId, JSON.stringify(rows)]);
+  const types = mirrorSpecs[table].columns;
+  const columns = Object.keys(types).filter((column) => column in first);
+  const source: RowSource = {
+    name: "json",
+    from: `jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `${c} ${types[c]}`).join(", ")})`,
+    mayRepeat: true,
+  };
+  await db.query(upsertSql(table, columns, source), [connectionId, JSON.stringify(rows)]);
+}
+
+/** The mirror tables that hold rows of the connection (one index probe each). */
+export async function filledMirrorTables(
+  db: Queryable,
+  connectionId: string,
+): Promise<MirrorTable[]> {
+  const result = await db.query<{ filled: boolean[] }>(
+    `SELECT ARRAY[${mirrorTables
+      .map((table) => `EXISTS (SELECT 1 FROM ${table} WHERE connection_id = $1)`)
+      .join(", ")}] AS filled`,
+    [connectionId],
+  );
+  return mirrorTables.filter((_, i) => result.rows[0]?.filled[i]);
 }
 
 /**
  * What a full sync did not see is gone from Shopify: every row of the connection last synced
  * before the run started is deleted (in the caller's transaction, with the run's completion).
+ * Only `tables` are searched: one without rows of the connection when the run began holds none.
  */
 export async function deleteUnseenRows(
   db: Queryable,
   connectionId: string,
-  runStartedAt: string,
-): Promise<Record<MirrorTable, number>> {
-  const deleted = {} as Record<MirrorTable, number>;
-  for (const table of mirrorTables) {
+  run: { runStartedAt: string; tables: readonly MirrorTable[] },
+): Promise<Partial<Record<MirrorTable, number>>> {
+  const deleted: Partial<Record<MirrorTable, number>> = {};
+  for (const table of run.tables) {
     const result = await db.query(
       `DELETE FROM ${table} WHERE connection_id = $1 AND synced_at < $2::timestamptz`,
-      [connectionId, runStartedAt],
+      [connectionId, run.runStartedAt],
     );
     deleted[table] = result.rowCount ?? 0;
   }

@@ -2,10 +2,10 @@ import type { Database, MirrorTable, Queryable } from "@roestify/db";
 import type { AdminClient } from "../admin-client.ts";
 
 export interface SyncSettings {
-  /** Base interval between polls of a running bulk operation. */
+  /** Shortest interval between polls of a running bulk operation (see `awaitBulkOperation`). */
   bulkPollMs: number;
-  /** Rows written per statement. */
-  batchSize: number;
+  /** COPY text sent per statement and staging table while a bulk file is read. */
+  stagingChunkBytes: number;
   /** How far before its cursor an incremental sync reads again (Shopify's search lags). */
   overlapMs: number;
   /** Bounded retries: a failed bulk operation is run again, a cut download read again. */
@@ -16,8 +16,8 @@ export interface SyncSettings {
 }
 
 export const defaultSyncSettings: SyncSettings = {
-  bulkPollMs: 1000,
-  batchSize: 2000,
+  bulkPollMs: 250,
+  stagingChunkBytes: 2 ** 20,
   overlapMs: 5 * 60 * 1000,
   maxBulkRestarts: 3,
   maxDownloadRetries: 3,

@@ -1,0 +1,152 @@
+import { encryptSql } from "@roestify/db";
+import { createTestDatabase } from "@roestify/db/testing";
+import { describe, expect, it } from "vitest";
+import { BulkStaging } from "./bulk-staging.ts";
+import type { Row, RowTarget } from "./mirror-rows.ts";
+
+const db = await createTestDatabase();
+
+async function newConnection(): Promise<string> {
+  const organization = `org-${crypto.randomUUID()}`;
+  await db.pool.query("INSERT INTO organizations (id) VALUES ($1)", [organization]);
+  const result = await db.pool.query<{ id: string }>(
+    `INSERT INTO shopify_connections
+       (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, $2, 'read_orders', '2026-10', ${encryptSql("'shpat_test'", "$3")}, 1)
+     RETURNING id`,
+    [organization, `${organization}.myshopify.com`, "test-key-0123456789abcdef0123456789ab"],
+  );
+  return result.rows[0]?.id as string;
+}
+
+/** Stages the rows in chunks of `chunkBytes` (small: many COPYs per table) and merges them. */
+async function importRows(connectionId: string, rows: [RowTarget, Row][], chunkBytes = 64) {
+  const staging = new BulkStaging(db.pool, chunkBytes);
+  try {
+    for (const [target, row] of rows) await staging.add(target, row);
+    return await staging.merge(connectionId);
+  } finally {
+    await staging.release();
+  }
+}
+
+const order = (id: number, updatedAt: string, name = `#${id}`): [RowTarget, Row] => [
+  "shopify_orders",
+  {
+    shopify_id: String(id),
+    name,
+    email: null,
+    total_price: "12.50",
+    cancelled_at: null,
+    raw: { id: `gid://shopify/Order/${id}`, name },
+    shopify_created_at: "2026-11-01T10:00:00Z",
+    shopify_updated_at: updatedAt,
+  },
+];
+const lineItem = (orderId: number, id: number): [RowTarget, Row] => [
+  "order_line_items",
+  { order_id: String(orderId), item: { id, sku: `SKU-${id}`, quantity: 1 } },
+];
+
+describe("bulk staging", () => {
+  it("keeps every character COPY's text format treats specially", async () => {
+    const connectionId = await newConnection();
+    const awkward = 'tab\there, new\nline, return\r, back\\slash \\N "quoted" {braces}, 😀 ü';
+    await importRows(connectionId, [
+      [
+        "shopify_fulfillments",
+        {
+          shopify_id: "1",
+          order_id: "7",
+          status: awkward,
+          tracking_company: null,
+          tracking_numbers: ["a,b", 'say "hi"', "back\\slash", "NULL", "{x}", "tab\t", ""],
+          tracking_urls: [],
+          raw: { text: awkward, nested: { list: [1, null, "\\"] } },
+          shopify_created_at: "2026-11-01T10:00:00.123Z",
+          shopify_updated_at: null,
+        },
+      ],
+    ]);
+    const stored = await db.pool.query(
+      "SELECT status, tracking_company, tracking_numbers, tracking_urls, raw FROM shopify_fulfillments WHERE connection_id = $1",
+      [connectionId],
+    );
+    expect(stored.rows).toEqual([
+      {
+        status: awkward,
+        tracking_company: null,
+        tracking_numbers: ["a,b", 'say "hi"', "back\\slash", "NULL", "{x}", "tab\t", ""],
+        tracking_urls: [],
+        raw: { text: awkward, nested: { list: [1, null, "\\"] } },
+      },
+    ]);
+  });
+
+  it("writes each order once with all its line items, wherever the file has them", async () => {
+    const connectionId = await newConnection();
+    const written = await importRows(connectionId, [
+      lineItem(1, 12),
+      order(1, "2026-11-02T10:00:00Z"),
+      order(2, "2026-11-02T10:00:00Z"),
+      lineItem(2, 21),
+      lineItem(1, 11),
+      order(3, "2026-11-02T10:00:00Z"),
+    ]);
+    expect(Object.fromEntries(written)).toEqual({ shopify_orders: 3 });
+    const stored = await db.pool.query(
+      `SELECT shopify_id, line_items, xmin::text::bigint AS version FROM shopify_orders
+       WHERE connection_id = $1 ORDER BY shopify_id`,
+      [connectionId],
+    );
+    expect(
+      stored.rows.map((row) => [row.shopify_id, row.line_items.map((i: Row) => i.id)]),
+    ).toEqual([
+      ["1", [11, 12]],
+      ["2", [21]],
+      ["3", []],
+    ]);
+    // One transaction wrote them all: no order was written and then updated.
+    expect(new Set(stored.rows.map((row) => row.version)).size).toBe(1);
+    const queued = await db.pool.query(
+      "SELECT count(*)::int AS n FROM ledger_pending_orders WHERE connection_id = $1",
+      [connectionId],
+    );
+    expect(queued.rows[0]?.n).toBe(3);
+  });
+
+  it("keeps the newest of repeated rows and never replaces a newer stored one", async () => {
+    const connectionId = await newConnection();
+    await importRows(connectionId, [order(1, "2026-11-05T10:00:00Z", "stored"), lineItem(1, 10)]);
+    await importRows(connectionId, [
+      order(1, "2026-11-01T10:00:00Z", "older"),
+      lineItem(1, 99),
+      order(2, "2026-11-03T10:00:00Z", "newest"),
+      order(2, "2026-11-02T10:00:00Z", "middle"),
+    ]);
+    const stored = await db.pool.query(
+      "SELECT shopify_id, name, line_items FROM shopify_orders WHERE connection_id = $1 ORDER BY shopify_id",
+      [connectionId],
+    );
+    expect(stored.rows.map((row) => [row.name, row.line_items.map((i: Row) => i.id)])).toEqual([
+      ["stored", [10]],
+      ["newest", []],
+    ]);
+  });
+
+  it("rejects with the database's error and writes nothing when a chunk is refused", async () => {
+    const connectionId = await newConnection();
+    const bad = order(2, "2026-11-02T10:00:00Z");
+    (bad[1] as Row).shopify_id = "not-a-number";
+    await expect(
+      importRows(connectionId, [order(1, "2026-11-02T10:00:00Z"), bad], 1 << 20),
+    ).rejects.toThrow(/invalid input syntax for type bigint/);
+    const stored = await db.pool.query(
+      "SELECT count(*)::int AS n FROM shopify_orders WHERE connection_id = $1",
+      [connectionId],
+    );
+    expect(stored.rows[0]?.n).toBe(0);
+    // The sessions went back to the pool usable.
+    await expect(db.pool.query("SELECT 1")).resolves.toBeTruthy();
+  });
+});

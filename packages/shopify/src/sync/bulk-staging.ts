@@ -1,0 +1,206 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { MirrorTable, Queryable } from "@roestify/db";
+import type { Pool, PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { type ColumnType, copyLine } from "./copy-text.ts";
+import type { Row, RowTarget } from "./mirror-rows.ts";
+import { mirrorSpecs, type RowSource, upsertSql } from "./mirror-writers.ts";
+
+type Columns = [string, ColumnType][];
+
+interface StagedTarget {
+  table: string;
+  columns: Columns;
+  /** COPY lines not sent yet: off the JavaScript heap, so they cost the collector nothing. */
+  chunk: Buffer;
+  used: number;
+  rows: number;
+}
+
+const lineItemColumns: Columns = [
+  ["order_id", "bigint"],
+  ["item", "jsonb"],
+];
+const stagingTable = (target: RowTarget) => `pg_temp.staged_${target}`;
+
+/** A bulk order's line items, staged apart: the file may hold them anywhere after their order. */
+const orderSource: RowSource = {
+  name: "staging",
+  from: `${stagingTable("shopify_orders")} r LEFT JOIN (
+      SELECT order_id, jsonb_agg(item ORDER BY (item->>'id')::bigint) AS items
+      FROM ${stagingTable("order_line_items")} GROUP BY order_id
+    ) li ON li.order_id = r.shopify_id`,
+  mayRepeat: false,
+  expressions: { line_items: "coalesce(li.items, '[]')" },
+};
+
+const sourceOf = (table: MirrorTable): RowSource =>
+  table === "shopify_orders"
+    ? orderSource
+    : { name: "staging", from: `${stagingTable(table)} r`, mayRepeat: false };
+
+/** A session of the import: the staging tables on it and its statements, one at a time. */
+class StagingSession {
+  readonly tables: StagedTarget[] = [];
+  readonly #client: Promise<PoolClient>;
+  #queue: Promise<unknown>;
+
+  constructor(pool: Pool) {
+    this.#client = pool.connect();
+    this.#queue = this.#client;
+    this.#queue.catch(() => {});
+  }
+
+  /** Queues a step behind the session's others; a failure surfaces at the next `settled`. */
+  run(step: (db: PoolClient) => Promise<unknown>): void {
+    this.#queue = this.#queue.then(() => this.#client.then(step));
+    this.#queue.catch(() => {});
+  }
+
+  settled(): Promise<unknown> {
+    return this.#queue;
+  }
+
+  /** Drops the session's tables and hands it back; closed instead if that failed. */
+  async release(): Promise<void> {
+    const client = await this.#client.catch(() => null);
+    if (!client) return;
+    await this.#queue.catch(() => {});
+    let dropped = true;
+    for (const staged of this.tables) {
+      await client.query(`DROP TABLE IF EXISTS ${staged.table}`).catch(() => {
+        dropped = false;
+      });
+    }
+    client.release(!dropped);
+  }
+}
+
+/**
+ * A bulk file's rows on their way into the mirrors. They are copied (COPY, text format, a chunk
+ * of `chunkBytes` per table at a time) into temporary tables, then `merge` writes each table
+ * with one upsert: every row, an order with all its line items, is written once however the file
+ * orders its lines. Each mirror table has a session of its own (an order's line items go with
+ * it), so the tables are copied and merged in parallel.
+ */
+export class BulkStaging {
+  readonly #pool: Pool;
+  readonly #chunkBytes: number;
+  readonly #targets = new Map<RowTarget, StagedTarget & { session: StagingSession }>();
+  readonly #sessions = new Map<RowTarget, StagingSession>();
+
+  constructor(pool: Pool, chunkBytes: number) {
+    this.#pool = pool;
+    this.#chunkBytes = chunkBytes;
+  }
+
+  /** Stages a row; when its table's chunk is full, waits for the session's COPY, then sends it. */
+  async add(target: RowTarget, row: Row): Promise<void> {
+    const staged = this.#targets.get(target) ?? this.#stage(target, row);
+    const line = copyLine(row, staged.columns);
+    staged.rows++;
+    // UTF-8 takes at most three bytes per UTF-16 unit; a line longer than a chunk goes alone.
+    if (staged.used + 3 * line.length > staged.chunk.length) {
+      await staged.session.settled();
+      this.#send(staged);
+      if (3 * line.length > staged.chunk.length) {
+        this.#copy(staged, Buffer.from(line));
+        return;
+      }
+    }
+    staged.used += staged.chunk.write(line, staged.used);
+  }
+
+  /**
+   * Sends what is left, then upserts each staged mirror table (the newest row per key when the
+   * file repeats one), the sessions in parallel; resolves to the rows staged per mirror table.
+   */
+  async merge(connectionId: string): Promise<Map<MirrorTable, number>> {
+    for (const staged of this.#targets.values()) this.#send(staged);
+    const written = new Map<MirrorTable, number>();
+    for (const [target, staged] of this.#targets) {
+      if (target === "order_line_items") continue;
+      staged.session.run((db) => mergeStaged(db, target, staged, connectionId));
+      written.set(target, staged.rows);
+    }
+    // Every session settles before a failure is reported: none may still be writing then.
+    const outcomes = await Promise.allSettled(
+      [...this.#sessions.values()].map((session) => session.settled()),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure) throw failure.reason;
+    return written;
+  }
+
+  /** Drops the staging tables and returns the sessions to the pool. */
+  async release(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.release()));
+  }
+
+  /** A target's staging table, created on its first row with the columns that row carries. */
+  #stage(target: RowTarget, row: Row): StagedTarget & { session: StagingSession } {
+    // An order's line items share its session: its merge reads both tables.
+    const group = target === "order_line_items" ? "shopify_orders" : target;
+    let session = this.#sessions.get(group);
+    if (!session) {
+      session = new StagingSession(this.#pool);
+      this.#sessions.set(group, session);
+    }
+    const types = target === "order_line_items" ? null : mirrorSpecs[target].columns;
+    const columns: Columns = types
+      ? Object.entries(types).filter(([column]) => column in row)
+      : lineItemColumns;
+    const chunk = Buffer.allocUnsafe(this.#chunkBytes);
+    const staged = { table: stagingTable(target), columns, chunk, used: 0, rows: 0, session };
+    this.#targets.set(target, staged);
+    session.tables.push(staged);
+    const definition = columns.map(([column, type]) => `${column} ${type}`).join(", ");
+    session.run(async (db) => {
+      await db.query(`DROP TABLE IF EXISTS ${staged.table}`);
+      await db.query(`CREATE TEMP TABLE ${staged.table} (${definition})`);
+    });
+    // Created with the orders: their merge reads it even when no order has a line item.
+    if (target === "shopify_orders" && !this.#targets.has("order_line_items")) {
+      this.#stage("order_line_items", {});
+    }
+    return staged;
+  }
+
+  /** Queues a COPY of the table's pending lines on its session, and starts a new chunk. */
+  #send(staged: StagedTarget & { session: StagingSession }): void {
+    if (staged.used === 0) return;
+    this.#copy(staged, staged.chunk.subarray(0, staged.used));
+    staged.chunk = Buffer.allocUnsafe(this.#chunkBytes);
+    staged.used = 0;
+  }
+
+  #copy(staged: StagedTarget & { session: StagingSession }, text: Buffer): void {
+    const columns = staged.columns.map(([column]) => column).join(", ");
+    staged.session.run((db) =>
+      pipeline(
+        Readable.from([text]),
+        db.query(copyFrom(`COPY ${staged.table} (${columns}) FROM STDIN`)),
+      ),
+    );
+  }
+}
+
+/** Keeps the newest staged row per key, then upserts the table into its mirror. */
+async function mergeStaged(
+  db: Queryable,
+  target: MirrorTable,
+  staged: StagedTarget,
+  connectionId: string,
+): Promise<void> {
+  const { key } = mirrorSpecs[target];
+  await db.query(
+    `DELETE FROM ${staged.table} s USING ${staged.table} n
+     WHERE ${key.map((k) => `s.${k} = n.${k}`).join(" AND ")}
+       AND (coalesce(n.shopify_updated_at, '-infinity'), n.ctid)
+         > (coalesce(s.shopify_updated_at, '-infinity'), s.ctid)`,
+  );
+  const columns = staged.columns.map(([column]) => column);
+  if (target === "shopify_orders") columns.push("line_items");
+  await db.query(upsertSql(target, columns, sourceOf(target)), [connectionId]);
+}
