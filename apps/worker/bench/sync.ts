@@ -56,6 +56,8 @@ interface WorkerResult {
   ms: number;
   ledgerMs: number;
   maxRssMB: number;
+  /** CPU time of the worker process (user + system). */
+  cpuMs: number;
   /** Time spent per SQL statement (its first words), summed over concurrent sessions. */
   sqlMs: Record<string, number>;
 }
@@ -157,7 +159,13 @@ async function runWorker(): Promise<void> {
     .sort(([, a], [, b]) => b - a)
     .slice(0, 8);
   process.send?.(
-    { ms, ledgerMs, maxRssMB, sqlMs: Object.fromEntries(top.map(([k, v]) => [k, Math.round(v)])) },
+    {
+      ms,
+      ledgerMs,
+      maxRssMB,
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      sqlMs: Object.fromEntries(top.map(([k, v]) => [k, Math.round(v)])),
+    },
     () => process.exit(0),
   );
 }
@@ -169,10 +177,8 @@ async function main(): Promise<void> {
     node: process.version,
     loadavg: loadavg().map((n) => Math.round(n * 100) / 100),
   };
-  const cluster = await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), "roestify-bench-pg-")),
-    persistent: false,
-  });
+  const dataDir = mkdtempSync(join(tmpdir(), "roestify-bench-pg-"));
+  const cluster = await startEmbeddedPostgres({ dataDir, persistent: false });
   const children: ChildProcess[] = [];
   const db = new pg.Client({ connectionString: cluster.url });
   db.on("error", () => {});
@@ -235,7 +241,14 @@ async function main(): Promise<void> {
 
     // (1) and (2): the full sync, its rows per second and peak RSS.
     stage("full sync");
+    const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const cpuBefore = { simulator: cpuMs(simulatorProcess.pid), postgres: cpuMs(postmaster) };
     const full = await runJob("full_sync");
+    const cpu = {
+      worker: full.cpuMs,
+      simulator: cpuMs(simulatorProcess.pid) - cpuBefore.simulator,
+      postgres: cpuMs(postmaster) - cpuBefore.postgres,
+    };
     const rows = await countRows(db, connectionId);
     const totalRows = Object.values(rows).reduce((sum, n) => sum + n, 0);
     stage("COPY baseline");
@@ -255,6 +268,12 @@ async function main(): Promise<void> {
         ledgerMs: round(full.ledgerMs),
         rowsPerSecondWithoutLedger: round((totalRows / (full.ms - full.ledgerMs)) * 1000),
         workerMaxRssMB: round(full.maxRssMB),
+        cpuMs: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, round(ms)])),
+        // The share of the machine's cores the three processes kept busy during the job.
+        cpuShare:
+          Math.round(
+            ((cpu.worker + cpu.simulator + cpu.postgres) / (full.ms * cpus().length)) * 100,
+          ) / 100,
         sqlMs: full.sqlMs,
       },
       copy: copy && {
@@ -270,6 +289,32 @@ async function main(): Promise<void> {
     clearTimeout(timeout);
     await stop();
   }
+}
+
+/**
+ * CPU time (user + system) of a process, its live children and the children it has reaped:
+ * PostgreSQL's sessions are children of the postmaster, counted live or, once ended, reaped.
+ * Linux counts in ticks of 10 ms (USER_HZ).
+ */
+function cpuMs(pid: number | undefined): number {
+  const ticks = (id: string) => {
+    const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+    // utime, stime, cutime, cstime: fields 14–17 of proc_pid_stat(5), 11–14 once pid and comm are cut.
+    const fields = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .slice(11, 15);
+    return fields.reduce((sum, n) => sum + Number(n), 0);
+  };
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ");
+  const live = children.filter(Boolean).reduce((sum, child) => {
+    try {
+      return sum + ticks(child);
+    } catch {
+      return sum; // ended (and reaped) since the list was read
+    }
+  }, 0);
+  return (ticks(String(pid)) + live) * 10;
 }
 
 function stage(what: string) {
