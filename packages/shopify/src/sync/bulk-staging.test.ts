@@ -1,4 +1,4 @@
-import { encryptSql } from "@roestify/db";
+import { createDatabase, encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { describe, expect, it } from "vitest";
 import { BulkStaging } from "./bulk-staging.ts";
@@ -20,8 +20,13 @@ async function newConnection(): Promise<string> {
 }
 
 /** Stages the rows in chunks of `chunkBytes` (small: many COPYs per table) and merges them. */
-async function importRows(connectionId: string, rows: [RowTarget, Row][], chunkBytes = 64) {
-  const staging = new BulkStaging(db.pool, chunkBytes);
+async function importRows(
+  connectionId: string,
+  rows: [RowTarget, Row][],
+  chunkBytes = 64,
+  pool = db.pool,
+) {
+  const staging = new BulkStaging(pool, chunkBytes);
   try {
     for (const [target, row] of rows) await staging.add(target, row);
     return await staging.merge(connectionId);
@@ -132,6 +137,27 @@ describe("bulk staging", () => {
       ["stored", [10]],
       ["newest", []],
     ]);
+  });
+
+  it("shares one session among the tables when the pool has no other to spare", async () => {
+    const connectionId = await newConnection();
+    const single = createDatabase(db.url, { max: 1 });
+    try {
+      const fulfillment: [RowTarget, Row] = [
+        "shopify_fulfillments",
+        { shopify_id: "5", order_id: "1", status: "SUCCESS", raw: {}, shopify_updated_at: null },
+      ];
+      const written = await importRows(
+        connectionId,
+        [order(1, "2026-11-02T10:00:00Z"), fulfillment, lineItem(1, 11)],
+        64,
+        single.pool,
+      );
+      expect(Object.fromEntries(written)).toEqual({ shopify_orders: 1, shopify_fulfillments: 1 });
+      expect(single.pool.totalCount).toBe(1);
+    } finally {
+      await single.close();
+    }
   });
 
   it("rejects with the database's error and writes nothing when a chunk is refused", async () => {

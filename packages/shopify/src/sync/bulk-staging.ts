@@ -81,8 +81,8 @@ class StagingSession {
  * A bulk file's rows on their way into the mirrors. They are copied (COPY, text format, a chunk
  * of `chunkBytes` per table at a time) into temporary tables, then `merge` writes each table
  * with one upsert: every row, an order with all its line items, is written once however the file
- * orders its lines. Each mirror table has a session of its own (an order's line items go with
- * it), so the tables are copied and merged in parallel.
+ * orders its lines. Each mirror table has a session of its own while the pool has one to spare
+ * (an order's line items go with it), so the tables are copied and merged in parallel.
  */
 export class BulkStaging {
   readonly #pool: Pool;
@@ -126,7 +126,7 @@ export class BulkStaging {
     }
     // Every session settles before a failure is reported: none may still be writing then.
     const outcomes = await Promise.allSettled(
-      [...this.#sessions.values()].map((session) => session.settled()),
+      this.#uniqueSessions().map((session) => session.settled()),
     );
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;
@@ -135,7 +135,11 @@ export class BulkStaging {
 
   /** Drops the staging tables and returns the sessions to the pool. */
   async release(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((session) => session.release()));
+    await Promise.all(this.#uniqueSessions().map((session) => session.release()));
+  }
+
+  #uniqueSessions(): StagingSession[] {
+    return [...new Set(this.#sessions.values())];
   }
 
   /** A target's staging table, created on its first row with the columns that row carries. */
@@ -144,7 +148,10 @@ export class BulkStaging {
     const group = target === "order_line_items" ? "shopify_orders" : target;
     let session = this.#sessions.get(group);
     if (!session) {
-      session = new StagingSession(this.#pool);
+      // A session of its own while the pool has one to spare, else the file's first: an import
+      // never waits for a session while holding one, so imports cannot starve each other.
+      const first = this.#sessions.values().next().value;
+      session = first && !hasSpareSession(this.#pool) ? first : new StagingSession(this.#pool);
       this.#sessions.set(group, session);
     }
     const types = target === "order_line_items" ? null : mirrorSpecs[target].columns;
@@ -185,6 +192,10 @@ export class BulkStaging {
     );
   }
 }
+
+/** Whether the pool hands out a session now, without waiting for one to be released. */
+const hasSpareSession = (pool: Pool) =>
+  pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10));
 
 /** Keeps the newest staged row per key, then upserts the table into its mirror. */
 async function mergeStaged(
