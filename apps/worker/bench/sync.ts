@@ -158,12 +158,13 @@ async function runWorker(): Promise<void> {
   const top = Object.entries(sqlMs)
     .sort(([, a], [, b]) => b - a)
     .slice(0, 8);
+  const cpu = process.cpuUsage();
   process.send?.(
     {
       ms,
       ledgerMs,
       maxRssMB,
-      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       sqlMs: Object.fromEntries(top.map(([k, v]) => [k, Math.round(v)])),
     },
     () => process.exit(0),
