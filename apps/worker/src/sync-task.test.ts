@@ -225,6 +225,20 @@ describe("a shop that misbehaves", () => {
     expect(faults.length).toBeGreaterThan(0);
   });
 
+  it("reads a file that repeats an object again through the staging, to the same mirrors", async () => {
+    const other = "doppelte-roesterei.myshopify.com";
+    simulator.createShop({ domain: other, seed: 6, products: 6, customers: 6, orders: 6 });
+    const repeating = await connectShop(services, simulator, other);
+    simulator.setFaults(other, { bulkRepeat: 1 });
+    const id = await queueJob(services, repeating, "full_sync");
+    await runAttempt(services, "full_sync", id);
+    expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    simulator.clearFaults(other);
+    expect(await readMirrors(services, repeating.connectionId)).toEqual(
+      await readShop(simulator, other),
+    );
+  });
+
   it("resumes the bulk operations of an earlier attempt instead of starting new ones", async () => {
     const other = "zweite-roesterei.myshopify.com";
     simulator.createShop({ domain: other, seed: 3, products: 5, customers: 5, orders: 5 });

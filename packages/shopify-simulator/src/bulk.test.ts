@@ -166,6 +166,14 @@ describe("bulk queries", () => {
     expect(Number(res.headers.get("content-length"))).toBe(Number(op.fileSize));
     await expect(res.text()).rejects.toThrow();
     t.sim.setFaults(SHOP, {});
+
+    t.sim.setFaults(SHOP, { bulkRepeat: 1 });
+    const repeated = await finished(
+      (await runBulk("{ products { edges { node { id } } } }")).bulkOperation.id,
+    );
+    t.sim.setFaults(SHOP, {});
+    const lines = (await (await fetch(repeated.url)).text()).trim().split("\n");
+    expect(lines.length).toBe(new Set(lines).size + 1);
   });
 
   it("expires result URLs after seven days", async () => {

@@ -229,6 +229,7 @@ export class BulkOperations {
     if (signal.aborted) return this.#finish(shop, op, "CANCELED");
 
     const failing = shop.faults.drawBulkFailure();
+    const repeating = shop.faults.drawRepeatedLine();
     this.#dir ??= mkdtemp(join(tmpdir(), "shopify-simulator-"));
     const path = join(await this.#dir, `${op.num}.jsonl`);
     const out = createWriteStream(path);
@@ -254,6 +255,8 @@ export class BulkOperations {
       const lines: string[] = [];
       const roots = childrenOf(result.data[planned.rootKey], planned.root);
       for (const node of roots) emitNode(node, planned.root.node, undefined, lines);
+      // An injected repeat: the chunk's first object is written a second time, at its end.
+      if (repeating && lines[0] !== undefined) lines.push(lines[0]);
       if (lines.length > 0) {
         const text = `${lines.join("\n")}\n`;
         bytes += Buffer.byteLength(text);

@@ -30,6 +30,7 @@ export const faultConfigSchema = z
     retryAfterSeconds: z.number().min(0).max(3600).default(2),
     bulkFail: rate,
     bulkTruncate: rate,
+    bulkRepeat: rate,
     always: z.enum(requestFaultKinds).nullable().default(null),
     /** Faults for the next requests, one each, before any drawn at random. */
     next: z.array(z.enum(requestFaultKinds)).max(100).default([]),
@@ -87,5 +88,10 @@ export class Faults {
 
   drawTruncatedDownload(): boolean {
     return this.#bulk.next() < this.#config.bulkTruncate;
+  }
+
+  /** Drawn only when configured, so the other bulk faults keep their pattern for a seed. */
+  drawRepeatedLine(): boolean {
+    return this.#config.bulkRepeat > 0 && this.#bulk.next() < this.#config.bulkRepeat;
   }
 }

@@ -65,15 +65,27 @@ export async function importBulkQuery(
   }
 }
 
-/** Reads the file again when the download was cut; bounded, then the job's retry takes over. */
+/** PostgreSQL's `unique_violation`: a file copied straight into a mirror repeats a row. */
+const repeatsARow = (error: unknown) => (error as { code?: string }).code === "23505";
+
+/**
+ * Reads the file again when the download was cut (bounded, then the job's retry takes over), and
+ * through the staging alone when it repeats a row a direct COPY cannot take.
+ */
 async function importBulkFile(run: SyncRun, url: string): Promise<void> {
-  for (let retries = 0; ; retries++) {
+  let direct = true;
+  for (let retries = 0; ; ) {
     try {
-      return await importOnce(run, url);
+      return await importOnce(run, url, direct);
     } catch (error) {
+      if (direct && repeatsARow(error)) {
+        direct = false;
+        run.log.warn({}, "bulk file repeats a row, reading it again through the staging");
+        continue;
+      }
       if (
         !(error instanceof TruncatedDownloadError) ||
-        retries >= run.settings.maxDownloadRetries
+        retries++ >= run.settings.maxDownloadRetries
       ) {
         throw error;
       }
@@ -83,8 +95,11 @@ async function importBulkFile(run: SyncRun, url: string): Promise<void> {
 }
 
 /** Streams one JSONL file into the mirrors through a staging of its own. */
-async function importOnce(run: SyncRun, url: string): Promise<void> {
-  const staging = new BulkStaging(run.db.pool, run.settings.stagingChunkBytes);
+async function importOnce(run: SyncRun, url: string, direct: boolean): Promise<void> {
+  const staging = new BulkStaging(run.db.pool, run.connectionId, {
+    chunkBytes: run.settings.stagingChunkBytes,
+    direct,
+  });
   try {
     const rows: [RowTarget, Row][] = [];
     for await (const node of readJsonl(url)) {
@@ -93,7 +108,7 @@ async function importOnce(run: SyncRun, url: string): Promise<void> {
       for (const [target, row] of rows) await staging.add(target, row);
       rows.length = 0;
     }
-    const written = await staging.merge(run.connectionId);
+    const written = await staging.merge();
     // Counted once the file is complete, so a re-read download is not counted twice.
     for (const [table, count] of written) run.wrote(table, count);
   } finally {

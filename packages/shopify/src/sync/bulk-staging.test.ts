@@ -23,13 +23,12 @@ async function newConnection(): Promise<string> {
 async function importRows(
   connectionId: string,
   rows: [RowTarget, Row][],
-  chunkBytes = 64,
-  pool = db.pool,
+  { chunkBytes = 64, pool = db.pool, direct = true } = {},
 ) {
-  const staging = new BulkStaging(pool, chunkBytes);
+  const staging = new BulkStaging(pool, connectionId, { chunkBytes, direct });
   try {
     for (const [target, row] of rows) await staging.add(target, row);
-    return await staging.merge(connectionId);
+    return await staging.merge();
   } finally {
     await staging.release();
   }
@@ -139,6 +138,30 @@ describe("bulk staging", () => {
     ]);
   });
 
+  it("copies into an empty mirror directly, where a repeated row fails and leaves nothing", async () => {
+    const connectionId = await newConnection();
+    const fulfillment = (status: string, updatedAt: string): [RowTarget, Row] => [
+      "shopify_fulfillments",
+      { shopify_id: "9", order_id: "1", status, raw: {}, shopify_updated_at: updatedAt },
+    ];
+    const repeated = [
+      fulfillment("older", "2026-11-01T10:00:00Z"),
+      fulfillment("newer", "2026-11-02T10:00:00Z"),
+    ];
+    await expect(importRows(connectionId, repeated)).rejects.toMatchObject({ code: "23505" });
+    const status = () =>
+      db.pool
+        .query("SELECT status FROM shopify_fulfillments WHERE connection_id = $1", [connectionId])
+        .then((result) => result.rows.map((row) => row.status));
+    expect(await status()).toEqual([]);
+    // Through the staging, the newest of the repeated rows is kept.
+    await importRows(connectionId, repeated, { direct: false });
+    expect(await status()).toEqual(["newer"]);
+    // The mirror now holds rows of the connection: the next file goes through the staging.
+    await importRows(connectionId, [fulfillment("newest", "2026-11-03T10:00:00Z"), ...repeated]);
+    expect(await status()).toEqual(["newest"]);
+  });
+
   it("shares one session among the tables when the pool has no other to spare", async () => {
     const connectionId = await newConnection();
     const single = createDatabase(db.url, { max: 1 });
@@ -150,8 +173,7 @@ describe("bulk staging", () => {
       const written = await importRows(
         connectionId,
         [order(1, "2026-11-02T10:00:00Z"), fulfillment, lineItem(1, 11)],
-        64,
-        single.pool,
+        { pool: single.pool },
       );
       expect(Object.fromEntries(written)).toEqual({ shopify_orders: 1, shopify_fulfillments: 1 });
       expect(single.pool.totalCount).toBe(1);
@@ -165,7 +187,7 @@ describe("bulk staging", () => {
     const bad = order(2, "2026-11-02T10:00:00Z");
     (bad[1] as Row).shopify_id = "not-a-number";
     await expect(
-      importRows(connectionId, [order(1, "2026-11-02T10:00:00Z"), bad], 1 << 20),
+      importRows(connectionId, [order(1, "2026-11-02T10:00:00Z"), bad], { chunkBytes: 1 << 20 }),
     ).rejects.toThrow(/invalid input syntax for type bigint/);
     const stored = await db.pool.query(
       "SELECT count(*)::int AS n FROM shopify_orders WHERE connection_id = $1",

@@ -10,8 +10,13 @@ import { mirrorSpecs, type RowSource, upsertSql } from "./mirror-writers.ts";
 type Columns = [string, ColumnType][];
 
 interface StagedTarget {
+  target: RowTarget;
   table: string;
   columns: Columns;
+  /** Copied straight into the mirror (see `BulkStaging`); known once its session has looked. */
+  direct: boolean;
+  /** What each COPY line starts with: the connection, for a mirror table's rows. */
+  prefix: string;
   /** COPY lines not sent yet: off the JavaScript heap, so they cost the collector nothing. */
   chunk: Buffer;
   used: number;
@@ -40,15 +45,18 @@ const sourceOf = (table: MirrorTable): RowSource =>
     ? orderSource
     : { name: "staging", from: `${stagingTable(table)} r`, mayRepeat: false };
 
-/** A session of the import: the staging tables on it and its statements, one at a time. */
+/**
+ * A session of the import and its statements, one at a time, in one transaction: what the
+ * file's rows do on this session is committed at once, or not at all.
+ */
 class StagingSession {
-  readonly tables: StagedTarget[] = [];
   readonly #client: Promise<PoolClient>;
   #queue: Promise<unknown>;
+  #open = true;
 
   constructor(pool: Pool) {
     this.#client = pool.connect();
-    this.#queue = this.#client;
+    this.#queue = this.#client.then((db) => db.query("BEGIN"));
     this.#queue.catch(() => {});
   }
 
@@ -62,18 +70,26 @@ class StagingSession {
     return this.#queue;
   }
 
-  /** Drops the session's tables and hands it back; closed instead if that failed. */
+  commit(): void {
+    this.run(async (db) => {
+      await db.query("COMMIT");
+      this.#open = false;
+    });
+  }
+
+  /** Rolls back what was not committed (the staging tables go with the transaction). */
   async release(): Promise<void> {
     const client = await this.#client.catch(() => null);
     if (!client) return;
     await this.#queue.catch(() => {});
-    let dropped = true;
-    for (const staged of this.tables) {
-      await client.query(`DROP TABLE IF EXISTS ${staged.table}`).catch(() => {
-        dropped = false;
-      });
-    }
-    client.release(!dropped);
+    const clean =
+      !this.#open ||
+      (await client.query("ROLLBACK").then(
+        () => true,
+        () => false,
+      ));
+    // A session that could not be rolled back is closed rather than handed on.
+    client.release(!clean);
   }
 }
 
@@ -81,24 +97,29 @@ class StagingSession {
  * A bulk file's rows on their way into the mirrors. They are copied (COPY, text format, a chunk
  * of `chunkBytes` per table at a time) into temporary tables, then `merge` writes each table
  * with one upsert: every row, an order with all its line items, is written once however the file
- * orders its lines. Each mirror table has a session of its own while the pool has one to spare
- * (an order's line items go with it), so the tables are copied and merged in parallel.
+ * orders its lines. A mirror table that holds no row of the connection yet (a first sync) and
+ * whose upsert computes nothing is copied into directly instead, when `direct` allows it: a
+ * file that repeats a row then fails with a unique violation, and is read again without.
+ * Each mirror table has a session of its own while the pool has one to spare (an order's line
+ * items go with it), so the tables are copied and merged in parallel.
  */
 export class BulkStaging {
   readonly #pool: Pool;
-  readonly #chunkBytes: number;
+  readonly #connectionId: string;
+  readonly #options: { chunkBytes: number; direct: boolean };
   readonly #targets = new Map<RowTarget, StagedTarget & { session: StagingSession }>();
   readonly #sessions = new Map<RowTarget, StagingSession>();
 
-  constructor(pool: Pool, chunkBytes: number) {
+  constructor(pool: Pool, connectionId: string, options: { chunkBytes: number; direct: boolean }) {
     this.#pool = pool;
-    this.#chunkBytes = chunkBytes;
+    this.#connectionId = connectionId;
+    this.#options = options;
   }
 
   /** Stages a row; when its table's chunk is full, waits for the session's COPY, then sends it. */
   async add(target: RowTarget, row: Row): Promise<void> {
     const staged = this.#targets.get(target) ?? this.#stage(target, row);
-    const line = copyLine(row, staged.columns);
+    const line = staged.prefix + copyLine(row, staged.columns);
     staged.rows++;
     // UTF-8 takes at most three bytes per UTF-16 unit; a line longer than a chunk goes alone.
     if (staged.used + 3 * line.length > staged.chunk.length) {
@@ -116,14 +137,17 @@ export class BulkStaging {
    * Sends what is left, then upserts each staged mirror table (the newest row per key when the
    * file repeats one), the sessions in parallel; resolves to the rows staged per mirror table.
    */
-  async merge(connectionId: string): Promise<Map<MirrorTable, number>> {
+  async merge(): Promise<Map<MirrorTable, number>> {
     for (const staged of this.#targets.values()) this.#send(staged);
     const written = new Map<MirrorTable, number>();
     for (const [target, staged] of this.#targets) {
       if (target === "order_line_items") continue;
-      staged.session.run((db) => mergeStaged(db, target, staged, connectionId));
+      staged.session.run((db) =>
+        staged.direct ? Promise.resolve() : mergeStaged(db, target, staged, this.#connectionId),
+      );
       written.set(target, staged.rows);
     }
+    for (const session of this.#uniqueSessions()) session.commit();
     // Every session settles before a failure is reported: none may still be writing then.
     const outcomes = await Promise.allSettled(
       this.#uniqueSessions().map((session) => session.settled()),
@@ -133,7 +157,7 @@ export class BulkStaging {
     return written;
   }
 
-  /** Drops the staging tables and returns the sessions to the pool. */
+  /** Rolls back what was not merged and returns the sessions to the pool. */
   async release(): Promise<void> {
     await Promise.all(this.#uniqueSessions().map((session) => session.release()));
   }
@@ -154,18 +178,37 @@ export class BulkStaging {
       session = first && !hasSpareSession(this.#pool) ? first : new StagingSession(this.#pool);
       this.#sessions.set(group, session);
     }
-    const types = target === "order_line_items" ? null : mirrorSpecs[target].columns;
-    const columns: Columns = types
-      ? Object.entries(types).filter(([column]) => column in row)
+    const spec = target === "order_line_items" ? null : mirrorSpecs[target];
+    const columns: Columns = spec
+      ? Object.entries(spec.columns).filter(([column]) => column in row)
       : lineItemColumns;
-    const chunk = Buffer.allocUnsafe(this.#chunkBytes);
-    const staged = { table: stagingTable(target), columns, chunk, used: 0, rows: 0, session };
+    const staged = {
+      target,
+      table: stagingTable(target),
+      columns,
+      direct: false,
+      prefix: spec ? `${this.#connectionId}\t` : "",
+      chunk: Buffer.allocUnsafe(this.#options.chunkBytes),
+      used: 0,
+      rows: 0,
+      session,
+    };
     this.#targets.set(target, staged);
-    session.tables.push(staged);
-    const definition = columns.map(([column, type]) => `${column} ${type}`).join(", ");
+    const definition = [
+      ...(spec ? ["connection_id uuid"] : []),
+      ...columns.map(([column, type]) => `${column} ${type}`),
+    ].join(", ");
     session.run(async (db) => {
-      await db.query(`DROP TABLE IF EXISTS ${staged.table}`);
-      await db.query(`CREATE TEMP TABLE ${staged.table} (${definition})`);
+      if (this.#options.direct && spec && !spec.derived && !spec.afterWrite) {
+        const empty = await db.query<{ empty: boolean }>(
+          `SELECT NOT EXISTS (SELECT 1 FROM ${target} WHERE connection_id = $1) AS empty`,
+          [this.#connectionId],
+        );
+        staged.direct = empty.rows[0]?.empty === true;
+      }
+      if (!staged.direct) {
+        await db.query(`CREATE TEMP TABLE ${staged.table} (${definition}) ON COMMIT DROP`);
+      }
     });
     // Created with the orders: their merge reads it even when no order has a line item.
     if (target === "shopify_orders" && !this.#targets.has("order_line_items")) {
@@ -178,18 +221,22 @@ export class BulkStaging {
   #send(staged: StagedTarget & { session: StagingSession }): void {
     if (staged.used === 0) return;
     this.#copy(staged, staged.chunk.subarray(0, staged.used));
-    staged.chunk = Buffer.allocUnsafe(this.#chunkBytes);
+    staged.chunk = Buffer.allocUnsafe(this.#options.chunkBytes);
     staged.used = 0;
   }
 
   #copy(staged: StagedTarget & { session: StagingSession }, text: Buffer): void {
-    const columns = staged.columns.map(([column]) => column).join(", ");
-    staged.session.run((db) =>
-      pipeline(
+    const columns = [
+      ...(staged.prefix ? ["connection_id"] : []),
+      ...staged.columns.map(([column]) => column),
+    ].join(", ");
+    staged.session.run((db) => {
+      const table = staged.direct ? staged.target : staged.table;
+      return pipeline(
         Readable.from([text]),
-        db.query(copyFrom(`COPY ${staged.table} (${columns}) FROM STDIN`)),
-      ),
-    );
+        db.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)),
+      );
+    });
   }
 }
 
