@@ -82,12 +82,12 @@ class StagingSession {
     const client = await this.#client.catch(() => null);
     if (!client) return;
     await this.#queue.catch(() => {});
-    const clean =
-      !this.#open ||
-      (await client.query("ROLLBACK").then(
+    const rolledBack = () =>
+      client.query("ROLLBACK").then(
         () => true,
         () => false,
-      ));
+      );
+    const clean = !this.#open || (await rolledBack());
     // A session that could not be rolled back is closed rather than handed on.
     client.release(!clean);
   }
