@@ -134,8 +134,9 @@ export class BulkStaging {
   }
 
   /**
-   * Sends what is left, then upserts each staged mirror table (the newest row per key when the
-   * file repeats one), the sessions in parallel; resolves to the rows staged per mirror table.
+   * Sends what is left, upserts each staged mirror table (the newest row per key when the file
+   * repeats one) and commits, the sessions in parallel; resolves to the file's rows per mirror
+   * table.
    */
   async merge(): Promise<Map<MirrorTable, number>> {
     for (const staged of this.#targets.values()) this.#send(staged);
@@ -166,7 +167,10 @@ export class BulkStaging {
     return [...new Set(this.#sessions.values())];
   }
 
-  /** A target's staging table, created on its first row with the columns that row carries. */
+  /**
+   * A target's COPY destination, chosen on its first row with the columns that row carries: a
+   * staging table, or the mirror itself.
+   */
   #stage(target: RowTarget, row: Row): StagedTarget & { session: StagingSession } {
     // An order's line items share its session: its merge reads both tables.
     const group = target === "order_line_items" ? "shopify_orders" : target;
