@@ -282,6 +282,7 @@ async function main(): Promise<void> {
         rowsPerSecond: round((totalRows / copy.ms) * 1000),
         syncToCopy: Math.round((copy.ms / full.ms) * 100) / 100,
         syncWithoutLedgerToCopy: Math.round((copy.ms / (full.ms - full.ledgerMs)) * 100) / 100,
+        msPerTable: copy.msPerTable,
       },
       incrementalSync: incremental,
     };
@@ -389,8 +390,13 @@ async function copyBaseline(db: pg.Client) {
   for (const table of mirrorTables) saved.push([table, await copyOut(db, table)]);
   await db.query(`TRUNCATE ${mirrorTables.join(", ")}`);
   const started = performance.now();
-  for (const [table, data] of saved) await copyIn(db, table, data);
-  return { ms: performance.now() - started };
+  const msPerTable: Record<string, number> = {};
+  for (const [table, data] of saved) {
+    const tableStarted = performance.now();
+    await copyIn(db, table, data);
+    msPerTable[table] = Math.round(performance.now() - tableStarted);
+  }
+  return { ms: performance.now() - started, msPerTable };
 }
 
 /**

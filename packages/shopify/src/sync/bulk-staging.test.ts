@@ -87,36 +87,52 @@ describe("bulk staging", () => {
     ]);
   });
 
-  it("writes each order once with all its line items, wherever the file has them", async () => {
+  it.each([
+    ["copied into an empty mirror", true],
+    ["through the staging", false],
+  ])("puts every line item into its order, wherever the file has it (%s)", async (_, direct) => {
     const connectionId = await newConnection();
-    const written = await importRows(connectionId, [
-      lineItem(1, 12),
-      order(1, "2026-11-02T10:00:00Z"),
-      order(2, "2026-11-02T10:00:00Z"),
-      lineItem(2, 21),
-      lineItem(1, 11),
-      order(3, "2026-11-02T10:00:00Z"),
-    ]);
-    expect(Object.fromEntries(written)).toEqual({ shopify_orders: 3 });
+    const cancelled = order(3, "2026-11-02T10:00:00Z");
+    (cancelled[1] as Row).cancelled_at = "2026-11-02T09:00:00Z";
+    // More than the window of orders waiting for their line items (32).
+    const many = Array.from({ length: 40 }, (_, i) => order(10 + i, "2026-11-02T10:00:00Z"));
+    const written = await importRows(
+      connectionId,
+      [
+        lineItem(1, 12), // before its order
+        order(1, "2026-11-02T10:00:00Z"),
+        order(2, "2026-11-02T10:00:00Z"),
+        lineItem(2, 21),
+        lineItem(1, 11),
+        cancelled,
+        ...many,
+        lineItem(2, 22), // long after its order
+        lineItem(2, 21), // repeated by the file
+      ],
+      { direct, chunkBytes: 4096 },
+    );
+    expect(Object.fromEntries(written)).toEqual({ shopify_orders: 43 });
     const stored = await db.pool.query(
-      `SELECT shopify_id, line_items, xmin::text::bigint AS version FROM shopify_orders
-       WHERE connection_id = $1 ORDER BY shopify_id`,
+      `SELECT shopify_id, line_items, cancel_seq IS NOT NULL AS cancel_seq FROM shopify_orders
+       WHERE connection_id = $1 AND shopify_id < 10 ORDER BY shopify_id`,
       [connectionId],
     );
     expect(
-      stored.rows.map((row) => [row.shopify_id, row.line_items.map((i: Row) => i.id)]),
+      stored.rows.map((row) => [
+        row.shopify_id,
+        row.line_items.map((i: Row) => i.id),
+        row.cancel_seq,
+      ]),
     ).toEqual([
-      ["1", [11, 12]],
-      ["2", [21]],
-      ["3", []],
+      ["1", [11, 12], false],
+      ["2", [21, 22], false],
+      ["3", [], true],
     ]);
-    // One transaction wrote them all: no order was written and then updated.
-    expect(new Set(stored.rows.map((row) => row.version)).size).toBe(1);
     const queued = await db.pool.query(
       "SELECT count(*)::int AS n FROM ledger_pending_orders WHERE connection_id = $1",
       [connectionId],
     );
-    expect(queued.rows[0]?.n).toBe(3);
+    expect(queued.rows[0]?.n).toBe(43);
   });
 
   it("keeps the newest of repeated rows and never replaces a newer stored one", async () => {

@@ -12,6 +12,11 @@ interface TableSpec {
   derived?: { column: string; insert: string; replace: string }[];
   /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
   afterWrite?: string;
+  /**
+   * What `derived` and `afterWrite` do, as statements for rows copied into a mirror that held
+   * none of the connection's (`$1`) before, in the copy's transaction: all of them are new.
+   */
+  afterCopy?: string[];
 }
 
 const timestamps = {
@@ -78,6 +83,12 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
     ],
     afterWrite: `INSERT INTO ledger_pending_orders (connection_id, order_id)
       SELECT $1, shopify_id FROM written ON CONFLICT DO NOTHING`,
+    afterCopy: [
+      `UPDATE shopify_orders SET cancel_seq = nextval('${ledgerSequence}')
+       WHERE connection_id = $1 AND cancelled_at IS NOT NULL`,
+      `INSERT INTO ledger_pending_orders (connection_id, order_id)
+       SELECT $1, shopify_id FROM shopify_orders WHERE connection_id = $1 ON CONFLICT DO NOTHING`,
+    ],
   },
   shopify_fulfillments: {
     key: ["shopify_id"],
