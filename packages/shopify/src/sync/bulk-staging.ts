@@ -18,8 +18,12 @@ interface StagedTarget {
   direct: boolean;
   /** What each COPY line starts with: the connection, for a mirror table's rows. */
   prefix: string;
-  /** COPY lines not sent yet: off the JavaScript heap, so they cost the collector nothing. */
+  /**
+   * COPY lines not sent yet, off the JavaScript heap, and the chunk sent before: reused once its
+   * COPY is done, since a stream of fresh buffers makes V8 collect for their external memory.
+   */
   chunk: Buffer;
+  previous: Buffer | null;
   used: number;
   rows: number;
 }
@@ -208,6 +212,7 @@ export class BulkStaging {
       direct: false,
       prefix: spec ? `${this.#connectionId}\t` : "",
       chunk: Buffer.allocUnsafe(this.#options.chunkBytes),
+      previous: null,
       used: 0,
       rows: 0,
       session,
@@ -234,11 +239,16 @@ export class BulkStaging {
     return staged;
   }
 
-  /** Queues a COPY of the table's pending lines on its session, and starts a new chunk. */
+  /**
+   * Queues a COPY of the table's pending lines on its session and starts the next chunk in the
+   * previous one, whose COPY is done: the session has settled before each send while rows come.
+   */
   #send(staged: StagedTarget & { session: StagingSession }): void {
     if (staged.used === 0) return;
-    this.#copy(staged, staged.chunk.subarray(0, staged.used));
-    staged.chunk = Buffer.allocUnsafe(this.#options.chunkBytes);
+    const sent = staged.chunk;
+    this.#copy(staged, sent.subarray(0, staged.used));
+    staged.chunk = staged.previous ?? Buffer.allocUnsafe(this.#options.chunkBytes);
+    staged.previous = sent;
     staged.used = 0;
   }
 
