@@ -10,3 +10,10 @@ export type WorkerEnv = z.infer<typeof schema>;
 export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   return parseEnv(schema, source);
 }
+
+/**
+ * The worker's database sessions: each running job holds its connection lock and needs one more
+ * to import (further sessions, for tables in parallel, are taken only when idle), plus two for
+ * bookkeeping; at least the pool's usual 10.
+ */
+export const workerPoolSize = (env: WorkerEnv) => Math.max(10, 2 * env.WORKER_CONCURRENCY + 2);

@@ -1,18 +1,22 @@
 import { runService } from "@roestify/api";
-import { readWorkerEnv } from "./env.ts";
+import { readWorkerEnv, workerPoolSize } from "./env.ts";
 import { startRunner } from "./runner.ts";
 import { createTaskList, crontab } from "./tasks.ts";
 
-await runService("worker", async (services) => {
-  const { WORKER_CONCURRENCY } = readWorkerEnv();
-  const runner = await startRunner({
-    connectionString: services.db.url,
-    taskList: createTaskList(services),
-    crontab,
-    concurrency: WORKER_CONCURRENCY,
-    log: services.log,
-  });
-  services.log.info({ concurrency: WORKER_CONCURRENCY }, "worker running");
-  // Running jobs finish (or are released for another worker) before the runner resolves.
-  return () => runner.stop();
-});
+await runService(
+  "worker",
+  async (services) => {
+    const { WORKER_CONCURRENCY } = readWorkerEnv();
+    const runner = await startRunner({
+      connectionString: services.db.url,
+      taskList: createTaskList(services),
+      crontab,
+      concurrency: WORKER_CONCURRENCY,
+      log: services.log,
+    });
+    services.log.info({ concurrency: WORKER_CONCURRENCY }, "worker running");
+    // Running jobs finish (or are released for another worker) before the runner resolves.
+    return () => runner.stop();
+  },
+  { poolSize: () => workerPoolSize(readWorkerEnv()) },
+);

@@ -14,10 +14,12 @@ import type { Services } from "./trpc.ts";
  * Runs a long-lived process (web, worker): reads and checks the configuration, prepares the
  * database and builds the services, then starts the process's own part. A configuration error
  * stops start-up with one line naming the variable; SIGTERM/SIGINT stop everything cleanly.
+ * `poolSize` (read with the configuration) bounds the database sessions of the process.
  */
 export async function runService(
   name: string,
   start: (services: Services) => Promise<() => Promise<void>>,
+  options: { poolSize?: () => number } = {},
 ): Promise<void> {
   let log: Logger | undefined;
   let stop: () => Promise<void>;
@@ -27,7 +29,7 @@ export async function runService(
     log = createLogger({ name, level: env.LOG_LEVEL });
     const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
     await prepareDatabase(database.url);
-    const db = createDatabase(database.url);
+    const db = createDatabase(database.url, { max: options.poolSize?.() });
     const stopProcess = await start({ db, env, shopify, log });
     stop = async () => {
       await stopProcess();
