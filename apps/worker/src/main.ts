@@ -5,8 +5,7 @@ import { createTaskList, crontab } from "./tasks.ts";
 
 await runService(
   "worker",
-  async (services) => {
-    const { WORKER_CONCURRENCY } = readWorkerEnv();
+  async (services, { WORKER_CONCURRENCY }) => {
     const runner = await startRunner({
       connectionString: services.db.url,
       taskList: createTaskList(services),
@@ -18,5 +17,5 @@ await runService(
     // Running jobs finish (or are released for another worker) before the runner resolves.
     return () => runner.stop();
   },
-  { poolSize: () => workerPoolSize(readWorkerEnv()) },
+  { config: () => readWorkerEnv(), poolSize: workerPoolSize },
 );

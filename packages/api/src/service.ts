@@ -14,23 +14,25 @@ import type { Services } from "./trpc.ts";
  * Runs a long-lived process (web, worker): reads and checks the configuration, prepares the
  * database and builds the services, then starts the process's own part. A configuration error
  * stops start-up with one line naming the variable; SIGTERM/SIGINT stop everything cleanly.
- * `poolSize` (read with the configuration) bounds the database sessions of the process.
+ * `config` reads the process's own settings with the rest; `poolSize` sizes its database pool
+ * from them.
  */
-export async function runService(
+export async function runService<Config = undefined>(
   name: string,
-  start: (services: Services) => Promise<() => Promise<void>>,
-  options: { poolSize?: () => number } = {},
+  start: (services: Services, config: Config) => Promise<() => Promise<void>>,
+  options: { config?: () => Config; poolSize?: (config: Config) => number } = {},
 ): Promise<void> {
   let log: Logger | undefined;
   let stop: () => Promise<void>;
   try {
     const env = readApiEnv();
     const shopify = readShopifyEnv();
+    const config = options.config?.() as Config;
     log = createLogger({ name, level: env.LOG_LEVEL });
     const database = await resolveDatabaseUrl(readDatabaseEnv().databaseUrl);
     await prepareDatabase(database.url);
-    const db = createDatabase(database.url, { max: options.poolSize?.() });
-    const stopProcess = await start({ db, env, shopify, log });
+    const db = createDatabase(database.url, { max: options.poolSize?.(config) });
+    const stopProcess = await start({ db, env, shopify, log }, config);
     stop = async () => {
       await stopProcess();
       await db.close();

@@ -5,15 +5,18 @@ import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { type ColumnType, copyLine } from "./copy-text.ts";
 import type { Row, RowTarget } from "./mirror-rows.ts";
-import { mirrorSpecs, type RowSource, upsertSql } from "./mirror-writers.ts";
+import { holdsRowsOfConnection, mirrorSpecs, type RowSource, upsertSql } from "./mirror-writers.ts";
 import { OrderAssembly } from "./order-assembly.ts";
 
 type Columns = [string, ColumnType][];
 
 interface StagedTarget {
   target: RowTarget;
+  session: StagingSession;
   table: string;
   columns: Columns;
+  /** The COPY's column list: the connection first, for a mirror table's rows. */
+  copyColumns: string;
   /** Copied straight into the mirror (see `BulkStaging`); known once its session has looked. */
   direct: boolean;
   /** What each COPY line starts with: the connection, for a mirror table's rows. */
@@ -109,7 +112,7 @@ export class BulkStaging {
   readonly #pool: Pool;
   readonly #connectionId: string;
   readonly #options: { chunkBytes: number; direct: boolean };
-  readonly #targets = new Map<RowTarget, StagedTarget & { session: StagingSession }>();
+  readonly #targets = new Map<RowTarget, StagedTarget>();
   readonly #sessions = new Map<RowTarget, StagingSession>();
   readonly #orders = new OrderAssembly({
     size: orderWindow,
@@ -190,7 +193,7 @@ export class BulkStaging {
    * A target's COPY destination, chosen on its first row with the columns that row carries: a
    * staging table, or the mirror itself.
    */
-  #stage(target: RowTarget, row: Row): StagedTarget & { session: StagingSession } {
+  #stage(target: RowTarget, row: Row): StagedTarget {
     // An order's line items share its session: its merge reads both tables.
     const group = target === "order_line_items" ? "shopify_orders" : target;
     let session = this.#sessions.get(group);
@@ -205,32 +208,32 @@ export class BulkStaging {
     const columns: Columns = spec
       ? Object.entries(spec.columns).filter(([column]) => column in row)
       : lineItemColumns;
-    const staged = {
+    // A mirror table's rows start with the connection (`prefix`), which the rows do not carry.
+    const copied: Columns = spec ? [["connection_id", "uuid"], ...columns] : columns;
+    const staged: StagedTarget = {
       target,
+      session,
       table: stagingTable(target),
       columns,
+      copyColumns: copied.map(([column]) => column).join(", "),
       direct: false,
       prefix: spec ? `${this.#connectionId}\t` : "",
       chunk: Buffer.allocUnsafe(this.#options.chunkBytes),
       previous: null,
       used: 0,
       rows: 0,
-      session,
     };
     this.#targets.set(target, staged);
-    const definition = [
-      ...(spec ? ["connection_id uuid"] : []),
-      ...columns.map(([column, type]) => `${column} ${type}`),
-    ].join(", ");
+    const definition = copied.map(([column, type]) => `${column} ${type}`).join(", ");
     // A mirror whose upsert computes or queues something needs statements for after a copy.
     const copyable = spec && (spec.afterCopy || (!spec.derived && !spec.afterWrite));
     session.run(async (db) => {
       if (this.#options.direct && copyable) {
-        const empty = await db.query<{ empty: boolean }>(
-          `SELECT NOT EXISTS (SELECT 1 FROM ${target} WHERE connection_id = $1) AS empty`,
+        const filled = await db.query<{ filled: boolean }>(
+          `SELECT ${holdsRowsOfConnection(target as MirrorTable)} AS filled`,
           [this.#connectionId],
         );
-        staged.direct = empty.rows[0]?.empty === true;
+        staged.direct = filled.rows[0]?.filled === false;
       }
       if (!staged.direct) {
         await db.query(`CREATE TEMP TABLE ${staged.table} (${definition}) ON COMMIT DROP`);
@@ -243,7 +246,7 @@ export class BulkStaging {
    * Queues a COPY of the table's pending lines on its session and starts the next chunk in the
    * previous one, whose COPY is done: the session has settled before each send while rows come.
    */
-  #send(staged: StagedTarget & { session: StagingSession }): void {
+  #send(staged: StagedTarget): void {
     if (staged.used === 0) return;
     const sent = staged.chunk;
     this.#copy(staged, sent.subarray(0, staged.used));
@@ -252,20 +255,21 @@ export class BulkStaging {
     staged.used = 0;
   }
 
-  #copy(staged: StagedTarget & { session: StagingSession }, text: Buffer): void {
-    const columns = [
-      ...(staged.prefix ? ["connection_id"] : []),
-      ...staged.columns.map(([column]) => column),
-    ].join(", ");
+  #copy(staged: StagedTarget, text: Buffer): void {
     staged.session.run((db) => {
       const table = staged.direct ? staged.target : staged.table;
       return pipeline(
         Readable.from([text]),
-        db.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)),
+        db.query(copyFrom(`COPY ${table} (${staged.copyColumns}) FROM STDIN`)),
       );
     });
   }
 }
+
+/** The line items of `items` (a jsonb array), each id once, in id order. */
+const uniqueLineItems = (items: string) => `(
+  SELECT jsonb_agg(item ORDER BY (item->>'id')::bigint)
+  FROM (SELECT DISTINCT ON (item->'id') item FROM jsonb_array_elements(${items}) AS e(item)) d)`;
 
 /** Whether the pool hands out a session now, without waiting for one to be released. */
 const hasSpareSession = (pool: Pool) =>
@@ -291,14 +295,12 @@ async function mergeStaged(
   const { key } = mirrorSpecs[target];
   if (staged.columns.some(([column]) => column === "line_items")) {
     await db.query(
-      `UPDATE ${staged.table} s SET line_items = f.items
-       FROM (SELECT shopify_id, jsonb_agg(item ORDER BY (item->>'id')::bigint) AS items
-             FROM (SELECT DISTINCT ON (d.shopify_id, e.item->'id') d.shopify_id, e.item
-                   FROM ${staged.table} d, jsonb_array_elements(d.line_items) AS e(item)
-                   WHERE d.shopify_id IN (
-                     SELECT shopify_id FROM ${staged.table} GROUP BY shopify_id HAVING count(*) > 1)
-                  ) x
-             GROUP BY shopify_id) f
+      `UPDATE ${staged.table} s SET line_items = ${uniqueLineItems("f.items")}
+       FROM (SELECT d.shopify_id, jsonb_agg(e.item) AS items
+             FROM ${staged.table} d, jsonb_array_elements(d.line_items) AS e(item)
+             WHERE d.shopify_id IN (
+               SELECT shopify_id FROM ${staged.table} GROUP BY shopify_id HAVING count(*) > 1)
+             GROUP BY d.shopify_id) f
        WHERE s.shopify_id = f.shopify_id`,
     );
   }
@@ -319,10 +321,7 @@ async function mergeStaged(
  */
 async function mergeLateLineItems(db: Queryable, late: StagedTarget, connectionId: string) {
   await db.query(
-    `UPDATE shopify_orders o SET line_items = (
-       SELECT jsonb_agg(item ORDER BY (item->>'id')::bigint)
-       FROM (SELECT DISTINCT ON (item->'id') item
-             FROM jsonb_array_elements(o.line_items || l.items) AS e(item)) d)
+    `UPDATE shopify_orders o SET line_items = ${uniqueLineItems("o.line_items || l.items")}
      FROM (SELECT order_id, jsonb_agg(item) AS items FROM ${late.table} GROUP BY order_id) l
      WHERE o.connection_id = $1 AND o.shopify_id = l.order_id AND o.synced_at = now()`,
     [connectionId],

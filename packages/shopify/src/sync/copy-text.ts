@@ -6,6 +6,7 @@ export type ColumnType =
   | "text"
   | "text[]"
   | "timestamptz"
+  | "uuid"
   | "jsonb";
 
 const copySpecial = /[\\\n\r\t]/;

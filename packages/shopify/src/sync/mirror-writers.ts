@@ -138,8 +138,6 @@ export interface RowSource {
   from: string;
   /** Rows may repeat a key: the newest of them is written. */
   mayRepeat: boolean;
-  /** Columns whose value is an expression rather than `r.column`. */
-  expressions?: Record<string, string>;
 }
 
 const upsertSqlCache = new Map<string, string>();
@@ -155,10 +153,7 @@ export function upsertSql(table: MirrorTable, columns: string[], source: RowSour
   if (cached) return cached;
   const { key, derived = [], afterWrite } = mirrorSpecs[table];
   const targets = [...columns, ...derived.map((d) => d.column)].join(", ");
-  const values = [
-    ...columns.map((c) => source.expressions?.[c] ?? `r.${c}`),
-    ...derived.map((d) => d.insert),
-  ].join(", ");
+  const values = [...columns.map((c) => `r.${c}`), ...derived.map((d) => d.insert)].join(", ");
   const assignments = [
     ...columns.map((c) => `${c} = EXCLUDED.${c}`),
     ...derived.map((d) => `${d.column} = ${d.replace}`),
@@ -198,15 +193,17 @@ export async function upsertMirrorRows(
   await db.query(upsertSql(table, columns, source), [connectionId, JSON.stringify(rows)]);
 }
 
-/** The mirror tables that hold rows of the connection (one index probe each). */
+/** Whether the mirror holds rows of the connection `$1` (one index probe). */
+export const holdsRowsOfConnection = (table: MirrorTable) =>
+  `EXISTS (SELECT 1 FROM ${table} WHERE connection_id = $1)`;
+
+/** The mirror tables that hold rows of the connection. */
 export async function filledMirrorTables(
   db: Queryable,
   connectionId: string,
 ): Promise<MirrorTable[]> {
   const result = await db.query<{ filled: boolean[] }>(
-    `SELECT ARRAY[${mirrorTables
-      .map((table) => `EXISTS (SELECT 1 FROM ${table} WHERE connection_id = $1)`)
-      .join(", ")}] AS filled`,
+    `SELECT ARRAY[${mirrorTables.map(holdsRowsOfConnection).join(", ")}] AS filled`,
     [connectionId],
   );
   return mirrorTables.filter((_, i) => result.rows[0]?.filled[i]);
