@@ -41,27 +41,29 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
      ON CONFLICT (organization_id, sku) DO NOTHING`,
     [connectionId],
   );
+  // One statement, so the SKU mapping is worked out once for the openings and the bookings.
   await db.query(
-    `WITH mapped AS (${mappedForConnection})
-     INSERT INTO inventory_movements
-       (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
-     SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
-            'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
-     FROM mapped m
-     JOIN shopify_inventory_levels l ON l.connection_id = $1
-       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-     WHERE m.variant_id IS NOT NULL
-     ON CONFLICT (organization_id, source_ref) DO NOTHING`,
-    [connectionId],
-  );
-  await db.query(
-    `WITH booked AS (
+    `WITH mapped AS MATERIALIZED (${mappedForConnection}),
+     opening AS (
+       INSERT INTO inventory_movements
+         (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
+       SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
+              'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
+       FROM mapped m
+       JOIN shopify_inventory_levels l ON l.connection_id = $1
+         AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+       WHERE m.variant_id IS NOT NULL
+       ON CONFLICT (organization_id, source_ref) DO NOTHING
+     ),
+     booked AS (
        DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id
      ),
-     -- The SKUs with an opening balance, found once per SKU rather than once per line item.
+     -- The SKUs with an opening balance from an earlier run, found once per SKU rather than once
+     -- per line item. (The statement does not see its own openings; they cover every order the
+     -- mirror has seen, so they would book nothing now.)
      opened AS MATERIALIZED (
        SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq
-       FROM (${mappedForConnection}) m
+       FROM mapped m
        JOIN inventory_movements x ON x.organization_id = m.organization_id
          AND x.source_ref = 'opening_balance:' || m.item_id
        WHERE m.variant_id IS NOT NULL
