@@ -11,6 +11,16 @@ const mappedForConnection = skuMappingSql(
  */
 export const ledgerSequence = "shopify_orders_ledger_seq_seq";
 
+/**
+ * Whether the ledger can book anything for the connection's orders ($1): it books against the
+ * opening balances of earlier runs only, and an opening balance covers every order the mirror
+ * saw before it. Orders written while the organisation has none need no booking.
+ */
+export const organizationHasOpenings = `EXISTS (
+  SELECT 1 FROM inventory_movements x
+  JOIN shopify_connections c ON c.organization_id = x.organization_id
+  WHERE c.id = $1 AND x.kind = 'opening_balance')`;
+
 const movementColumns =
   "(organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)";
 

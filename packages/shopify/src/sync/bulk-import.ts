@@ -102,10 +102,14 @@ async function importOnce(run: SyncRun, url: string, direct: boolean): Promise<v
   });
   try {
     const rows: [RowTarget, Row][] = [];
-    for await (const node of readJsonl(url)) {
+    const collect = (target: RowTarget, row: Row) => rows.push([target, row]);
+    for await (const lines of readJsonl(url)) {
       run.signal.throwIfAborted();
-      emitMirrorRows(node, (target, row) => rows.push([target, row]));
-      for (const [target, row] of rows) await staging.add(target, row);
+      for (const { node, text } of lines) emitMirrorRows(node, collect, text);
+      for (const [target, row] of rows) {
+        const waiting = staging.add(target, row);
+        if (waiting) await waiting;
+      }
       rows.length = 0;
     }
     const written = await staging.merge();

@@ -132,7 +132,8 @@ describe("bulk staging", () => {
       "SELECT count(*)::int AS n FROM ledger_pending_orders WHERE connection_id = $1",
       [connectionId],
     );
-    expect(queued.rows[0]?.n).toBe(43);
+    // A copy queues them only for a ledger with opening balances (the next test).
+    expect(queued.rows[0]?.n).toBe(direct ? 0 : 43);
   });
 
   it("keeps the newest of repeated rows and never replaces a newer stored one", async () => {
@@ -176,6 +177,56 @@ describe("bulk staging", () => {
     // The mirror now holds rows of the connection: the next file goes through the staging.
     await importRows(connectionId, [fulfillment("newest", "2026-11-03T10:00:00Z"), ...repeated]);
     expect(await status()).toEqual(["newest"]);
+  });
+
+  it("queues the copied orders for the ledger only when it has opening balances to book against", async () => {
+    const pending = (connectionId: string) =>
+      db.pool
+        .query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM ledger_pending_orders WHERE connection_id = $1",
+          [connectionId],
+        )
+        .then((result) => result.rows[0]?.n);
+    const first = await newConnection();
+    await importRows(first, [order(1, "2026-11-02T10:00:00Z"), order(2, "2026-11-02T10:00:00Z")]);
+    expect(await pending(first)).toBe(0);
+
+    // The shop had no orders when its SKUs got their opening balances: new ones must be booked.
+    const opened = await newConnection();
+    await db.pool.query(
+      `WITH item AS (
+         INSERT INTO inventory_items (organization_id, sku, title)
+         SELECT organization_id, 'KEN-1000', 'Kenia' FROM shopify_connections WHERE id = $1
+         RETURNING organization_id, id)
+       INSERT INTO inventory_movements
+         (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
+       SELECT organization_id, id, 'opening_balance', 5, 'opening_balance:' || id, now(), 1 FROM item`,
+      [opened],
+    );
+    await importRows(opened, [order(1, "2026-11-02T10:00:00Z"), order(2, "2026-11-02T10:00:00Z")]);
+    expect(await pending(opened)).toBe(2);
+  });
+
+  it("aborts a COPY cut short and leaves nothing behind", async () => {
+    const connectionId = await newConnection();
+    const staging = new BulkStaging(db.pool, connectionId, { chunkBytes: 256, direct: true });
+    for (let id = 1; id <= 20; id++) {
+      await staging.add("shopify_fulfillments", {
+        shopify_id: String(id),
+        order_id: "1",
+        status: "SUCCESS",
+        raw: { id: `gid://shopify/Fulfillment/${id}`, trackingInfo: [] },
+        shopify_updated_at: null,
+      });
+    }
+    // The rows were sent (a chunk holds one or two), but the file never got to its merge.
+    await staging.release();
+    const stored = await db.pool.query(
+      "SELECT count(*)::int AS n FROM shopify_fulfillments WHERE connection_id = $1",
+      [connectionId],
+    );
+    expect(stored.rows[0]?.n).toBe(0);
+    expect(db.pool.idleCount).toBe(db.pool.totalCount);
   });
 
   it("shares one session among the tables when the pool has no other to spare", async () => {

@@ -1,5 +1,5 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
 import type { MirrorTable, Queryable } from "@roestify/db";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -21,12 +21,8 @@ interface StagedTarget {
   direct: boolean;
   /** What each COPY line starts with: the connection, for a mirror table's rows. */
   prefix: string;
-  /**
-   * COPY lines not sent yet, off the JavaScript heap, and the chunk sent before: reused once its
-   * COPY is done, since a stream of fresh buffers makes V8 collect for their external memory.
-   */
+  /** COPY lines not sent yet, off the JavaScript heap (reused: its bytes are copied to send). */
   chunk: Buffer;
-  previous: Buffer | null;
   used: number;
   rows: number;
 }
@@ -50,14 +46,25 @@ const sourceOf = (table: MirrorTable): RowSource => ({
  */
 const orderWindow = 32;
 
+/** A COPY a session streams: at most one at a time per session. */
+interface OpenCopy {
+  of: StagedTarget;
+  stream: Writable;
+  /** Rejects with the server's error, which pg-copy-streams emits without ending the stream. */
+  failed: Promise<never>;
+}
+
 /**
  * A session of the import and its statements, one at a time, in one transaction: what the
- * file's rows do on this session is committed at once, or not at all.
+ * file's rows do on this session is committed at once, or not at all. A table's lines stream
+ * into one long COPY while the session has nothing else to do, rather than a statement per
+ * chunk (each of which cost PostgreSQL a pause; see docs/BENCHMARKS.md).
  */
 class StagingSession {
   readonly #client: Promise<PoolClient>;
   #queue: Promise<unknown>;
   #open = true;
+  #copy: OpenCopy | null = null;
 
   constructor(pool: Pool) {
     this.#client = pool.connect();
@@ -65,10 +72,39 @@ class StagingSession {
     this.#queue.catch(() => {});
   }
 
-  /** Queues a step behind the session's others; a failure surfaces at the next `settled`. */
+  /** Queues a statement behind the session's others; a failure surfaces at the next `settled`. */
   run(step: (db: PoolClient) => Promise<unknown>): void {
-    this.#queue = this.#queue.then(() => this.#client.then(step));
-    this.#queue.catch(() => {});
+    this.#enqueue(async (db) => {
+      await this.#endCopy();
+      return step(db);
+    });
+  }
+
+  /** Queues COPY lines for the target, into the COPY already open for it or a new one. */
+  send(staged: StagedTarget, lines: Buffer): void {
+    this.#enqueue(async (db) => {
+      if (this.#copy?.of !== staged) {
+        await this.#endCopy();
+        const table = staged.direct ? staged.target : staged.table;
+        const stream = db.query(copyFrom(`COPY ${table} (${staged.copyColumns}) FROM STDIN`));
+        const copy: OpenCopy = {
+          of: staged,
+          stream,
+          // The server ended the COPY (and aborted the transaction): nothing is left to end.
+          failed: once(stream, "error").then(([error]) => {
+            if (this.#copy === copy) this.#copy = null;
+            throw error;
+          }),
+        };
+        copy.failed.catch(() => {});
+        this.#copy = copy;
+      }
+      const { stream, failed } = this.#copy;
+      const written = new Promise<void>((resolve, reject) =>
+        stream.write(lines, (error) => (error ? reject(error) : resolve())),
+      );
+      await Promise.race([written, failed]);
+    });
   }
 
   settled(): Promise<unknown> {
@@ -87,6 +123,10 @@ class StagingSession {
     const client = await this.#client.catch(() => null);
     if (!client) return;
     await this.#queue.catch(() => {});
+    // A COPY cut short (the download failed) is aborted first: the server refuses it, and the
+    // stream closes once it has (its error goes to the copy's `failed`).
+    const aborted = this.#copy?.stream.destroy();
+    if (aborted) await new Promise((resolve) => aborted.once("close", resolve));
     const rolledBack = () =>
       client.query("ROLLBACK").then(
         () => true,
@@ -95,6 +135,19 @@ class StagingSession {
     const clean = !this.#open || (await rolledBack());
     // A session that could not be rolled back is closed rather than handed on.
     client.release(!clean);
+  }
+
+  #enqueue(step: (db: PoolClient) => Promise<unknown>): void {
+    this.#queue = this.#queue.then(() => this.#client.then(step));
+    this.#queue.catch(() => {});
+  }
+
+  async #endCopy(): Promise<void> {
+    const copy = this.#copy;
+    if (!copy) return;
+    this.#copy = null;
+    copy.stream.end();
+    await Promise.race([once(copy.stream, "finish"), copy.failed]);
   }
 }
 
@@ -126,27 +179,34 @@ export class BulkStaging {
     this.#options = options;
   }
 
-  add(target: RowTarget, row: Row): Promise<void> {
+  /**
+   * Stages a row. A promise only when the row's chunk was full and waits for its session: the
+   * rows of a file are many, and most need no wait.
+   */
+  add(target: RowTarget, row: Row): Promise<void> | undefined {
     if (target === "shopify_orders") return this.#orders.order(row);
     if (target === "order_line_items") return this.#orders.lineItem(row);
     return this.#write(target, row);
   }
 
-  /** Stages a row; when its table's chunk is full, waits for the session's COPY, then sends it. */
-  async #write(target: RowTarget, row: Row): Promise<void> {
+  #write(target: RowTarget, row: Row): Promise<void> | undefined {
     const staged = this.#targets.get(target) ?? this.#stage(target, row);
     const line = staged.prefix + copyLine(row, staged.columns);
     staged.rows++;
-    // UTF-8 takes at most three bytes per UTF-16 unit; a line longer than a chunk goes alone.
-    if (staged.used + 3 * line.length > staged.chunk.length) {
-      await staged.session.settled();
-      this.#send(staged);
-      if (3 * line.length > staged.chunk.length) {
-        this.#copy(staged, Buffer.from(line));
-        return;
-      }
-    }
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    if (staged.used + 3 * line.length > staged.chunk.length) return this.#sendFull(staged, line);
     staged.used += staged.chunk.write(line, staged.used);
+  }
+
+  /**
+   * Sends the table's full chunk once its session has taken the one before (so at most a chunk
+   * per table waits to be sent), then stages the line; a line longer than a chunk goes alone.
+   */
+  async #sendFull(staged: StagedTarget, line: string): Promise<void> {
+    await staged.session.settled();
+    this.#send(staged);
+    if (3 * line.length > staged.chunk.length) staged.session.send(staged, Buffer.from(line));
+    else staged.used += staged.chunk.write(line, staged.used);
   }
 
   /**
@@ -219,7 +279,6 @@ export class BulkStaging {
       direct: false,
       prefix: spec ? `${this.#connectionId}\t` : "",
       chunk: Buffer.allocUnsafe(this.#options.chunkBytes),
-      previous: null,
       used: 0,
       rows: 0,
     };
@@ -242,27 +301,11 @@ export class BulkStaging {
     return staged;
   }
 
-  /**
-   * Queues a COPY of the table's pending lines on its session and starts the next chunk in the
-   * previous one, whose COPY is done: the session has settled before each send while rows come.
-   */
+  /** Queues the table's pending lines on its session, copied: the chunk fills again at once. */
   #send(staged: StagedTarget): void {
     if (staged.used === 0) return;
-    const sent = staged.chunk;
-    this.#copy(staged, sent.subarray(0, staged.used));
-    staged.chunk = staged.previous ?? Buffer.allocUnsafe(this.#options.chunkBytes);
-    staged.previous = sent;
+    staged.session.send(staged, Buffer.from(staged.chunk.subarray(0, staged.used)));
     staged.used = 0;
-  }
-
-  #copy(staged: StagedTarget, text: Buffer): void {
-    staged.session.run((db) => {
-      const table = staged.direct ? staged.target : staged.table;
-      return pipeline(
-        Readable.from([text]),
-        db.query(copyFrom(`COPY ${table} (${staged.copyColumns}) FROM STDIN`)),
-      );
-    });
   }
 }
 
@@ -271,9 +314,12 @@ const uniqueLineItems = (items: string) => `(
   SELECT jsonb_agg(item ORDER BY (item->>'id')::bigint)
   FROM (SELECT DISTINCT ON (item->'id') item FROM jsonb_array_elements(${items}) AS e(item)) d)`;
 
-/** Whether the pool hands out a session now, without waiting for one to be released. */
+/**
+ * Whether the pool hands out one more session now, without waiting for one to be released: its
+ * idle sessions and the ones it may still open outnumber those already asked for.
+ */
 const hasSpareSession = (pool: Pool) =>
-  pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10));
+  pool.waitingCount < pool.idleCount + (pool.options.max ?? 10) - pool.totalCount;
 
 /** What the mirror's upsert would have done for the rows copied into it (`afterCopy`). */
 async function completeCopy(db: Queryable, target: MirrorTable, connectionId: string) {

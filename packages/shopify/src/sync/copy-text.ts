@@ -1,3 +1,5 @@
+import { JsonText } from "./mirror-rows.ts";
+
 /** The PostgreSQL types the mirrors' columns have, as a COPY line spells their values. */
 export type ColumnType =
   | "bigint"
@@ -27,7 +29,7 @@ function field(value: unknown, type: ColumnType): string {
   if (value === null || value === undefined) return "\\N";
   switch (type) {
     case "jsonb":
-      return copyEscape(JSON.stringify(value));
+      return copyEscape(value instanceof JsonText ? value.text : JSON.stringify(value));
     case "text[]":
       return copyEscape(arrayLiteral(value as unknown[]));
     default:

@@ -43,7 +43,12 @@ afterAll(() => {
 
 async function read(path: string) {
   const nodes = [];
-  for await (const node of readJsonl(`${base}${path}`)) nodes.push(node);
+  for await (const lines of readJsonl(`${base}${path}`)) {
+    for (const { node, text } of lines) {
+      expect(JSON.parse(text)).toEqual(node);
+      nodes.push(node);
+    }
+  }
   return nodes;
 }
 

@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { ShopifyNode } from "./mirror-rows.ts";
@@ -13,12 +12,21 @@ export class ExpiredResultError extends Error {
   override name = "ExpiredResultError";
 }
 
+/** A line of a bulk file: the node, and its text (the node's JSON as Shopify wrote it). */
+export interface JsonlLine {
+  node: ShopifyNode;
+  text: string;
+}
+
+const newline = 0x0a;
+
 /**
- * The lines of a bulk operation's JSONL result, parsed one at a time while the body streams in,
- * so a file of gigabytes never sits in memory. Throws `TruncatedDownloadError` when the body stops
- * before its declared length or a line is not JSON; lines read before that have been yielded.
+ * The lines of a bulk operation's JSONL result, parsed while the body streams in and yielded a
+ * received chunk at a time, so a file of gigabytes never sits in memory. Throws
+ * `TruncatedDownloadError` when the body stops before its declared length or a line is not JSON;
+ * lines read before that have been yielded.
  */
-export async function* readJsonl(url: string): AsyncGenerator<ShopifyNode> {
+export async function* readJsonl(url: string): AsyncGenerator<JsonlLine[]> {
   // The URL is Shopify's own (a signed storage link): fetched as given, never logged.
   const response = await fetch(url).catch((error: Error) => {
     throw new TruncatedDownloadError(`download failed: ${error.name}`);
@@ -34,29 +42,44 @@ export async function* readJsonl(url: string): AsyncGenerator<ShopifyNode> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   const input = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   let received = 0;
-  input.on("data", (chunk: Buffer) => {
-    received += chunk.length;
-  });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  // The bytes after the chunk's last newline: the start of a line the next chunk ends.
+  let partial: Buffer = Buffer.alloc(0);
   try {
-    for await (const line of lines) {
-      if (line === "") continue;
-      let node: ShopifyNode;
-      try {
-        node = JSON.parse(line) as ShopifyNode;
-      } catch {
-        throw new TruncatedDownloadError("a line of the result file is not JSON (cut short)");
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      const last = chunk.lastIndexOf(newline);
+      if (last === -1) {
+        partial = Buffer.concat([partial, chunk]);
+        continue;
       }
-      yield node;
+      // Split at newlines only, which UTF-8 never has inside a character.
+      const first = chunk.indexOf(newline);
+      const text = `${Buffer.concat([partial, chunk.subarray(0, first)]).toString()}\n${chunk.toString("utf8", first + 1, last)}`;
+      partial = chunk.subarray(last + 1);
+      yield parseLines(text);
     }
   } catch (error) {
     if (error instanceof TruncatedDownloadError) throw error;
     throw new TruncatedDownloadError(`download interrupted: ${(error as Error).message}`);
   } finally {
-    lines.close();
     input.destroy();
   }
+  // A last line without a newline of its own.
+  if (partial.length > 0) yield parseLines(partial.toString());
   if (Number.isFinite(declared) && received !== declared) {
     throw new TruncatedDownloadError(`received ${received} of ${declared} bytes`);
   }
+}
+
+function parseLines(text: string): JsonlLine[] {
+  const lines: JsonlLine[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    try {
+      lines.push({ node: JSON.parse(line) as ShopifyNode, text: line });
+    } catch {
+      throw new TruncatedDownloadError("a line of the result file is not JSON (cut short)");
+    }
+  }
+  return lines;
 }

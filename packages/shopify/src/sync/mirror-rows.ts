@@ -30,8 +30,33 @@ function gidType(gid: string): string {
   return /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(gid)?.[1] ?? "";
 }
 
-/** The node as Shopify sent it, without the bulk bookkeeping and nested connections (own rows). */
-function rawOf(node: ShopifyNode, ...nested: string[]): Row {
+/**
+ * A jsonb value as JSON text already: a bulk line's node as Shopify wrote it, sent to the
+ * database as it is instead of parsed and encoded again (most of a bulk file's bytes).
+ */
+export class JsonText {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/**
+ * The node as Shopify sent it, without the bulk bookkeeping and nested connections (own rows):
+ * the bulk line's text when it holds no more than that. Shopify writes a child's `__parentId`
+ * as the line's last key.
+ */
+function rawOf(node: ShopifyNode, line: string | undefined, ...nested: string[]): Row | JsonText {
+  if (line !== undefined && !nested.some((key) => key in node)) {
+    if (node.__parentId === undefined) return new JsonText(line);
+    const parent = `,"__parentId":${JSON.stringify(node.__parentId)}}`;
+    if (line.endsWith(parent)) return new JsonText(`${line.slice(0, -parent.length)}}`);
+  }
   const { __parentId: _, ...raw } = node;
   for (const key of nested) delete raw[key];
   return raw;
@@ -48,7 +73,7 @@ function lineItemOf(node: ShopifyNode) {
   };
 }
 
-function emitOrder(node: ShopifyNode, emit: Emit) {
+function emitOrder(node: ShopifyNode, emit: Emit, line: string | undefined) {
   const lineItems = node.lineItems as { nodes: ShopifyNode[] } | undefined;
   const orderId = gidNumber(node.id);
   emit("shopify_orders", {
@@ -67,7 +92,7 @@ function emitOrder(node: ShopifyNode, emit: Emit) {
     closed_at: node.closedAt ?? null,
     // Absent in bulk lines: their line items are staged and merged once the file is read.
     ...(lineItems ? { line_items: lineItems.nodes.map(lineItemOf) } : {}),
-    raw: rawOf(node, "lineItems"),
+    raw: rawOf(node, line, "lineItems"),
     shopify_created_at: node.createdAt ?? null,
     shopify_updated_at: node.updatedAt,
   });
@@ -92,7 +117,7 @@ function emitOrder(node: ShopifyNode, emit: Emit) {
   }
 }
 
-function emitInventoryLevel(node: ShopifyNode, emit: Emit) {
+function emitInventoryLevel(node: ShopifyNode, emit: Emit, line?: string) {
   const quantities = node.quantities as { name: string; quantity: number }[];
   const quantity = (name: string) => quantities.find((q) => q.name === name)?.quantity ?? null;
   emit("shopify_inventory_levels", {
@@ -101,16 +126,16 @@ function emitInventoryLevel(node: ShopifyNode, emit: Emit) {
     shopify_id: gidNumber(node.id),
     available: quantity("available") ?? 0,
     on_hand: quantity("on_hand"),
-    raw: rawOf(node),
+    raw: rawOf(node, line),
     shopify_updated_at: node.updatedAt ?? null,
   });
 }
 
 /**
- * Turns one node (a page node or a bulk line) into mirror rows, by the type its GID names.
- * Types that have no mirror of their own (a bulk file's locations) produce nothing.
+ * Turns one node (a page node, or a bulk line with its text) into mirror rows, by the type its
+ * GID names. Types that have no mirror of their own (a bulk file's locations) produce nothing.
  */
-export function emitMirrorRows(node: ShopifyNode, emit: Emit): void {
+export function emitMirrorRows(node: ShopifyNode, emit: Emit, line?: string): void {
   switch (gidType(node.id)) {
     case "Product":
       emit("shopify_products", {
@@ -121,7 +146,7 @@ export function emitMirrorRows(node: ShopifyNode, emit: Emit): void {
         vendor: node.vendor ?? null,
         product_type: node.productType ?? null,
         tags: node.tags ?? [],
-        raw: rawOf(node),
+        raw: rawOf(node, line),
         shopify_created_at: node.createdAt ?? null,
         shopify_updated_at: node.updatedAt,
       });
@@ -134,12 +159,12 @@ export function emitMirrorRows(node: ShopifyNode, emit: Emit): void {
         sku: node.sku || null,
         price: node.price ?? null,
         inventory_item_id: idOf(node.inventoryItem),
-        raw: rawOf(node),
+        raw: rawOf(node, line),
         shopify_updated_at: node.updatedAt ?? null,
       });
       break;
     case "Order":
-      emitOrder(node, emit);
+      emitOrder(node, emit, line);
       break;
     case "LineItem":
       if (node.__parentId) {
@@ -154,13 +179,13 @@ export function emitMirrorRows(node: ShopifyNode, emit: Emit): void {
         last_name: node.lastName ?? null,
         state: node.state ?? null,
         number_of_orders: node.numberOfOrders ?? 0,
-        raw: rawOf(node),
+        raw: rawOf(node, line),
         shopify_created_at: node.createdAt ?? null,
         shopify_updated_at: node.updatedAt,
       });
       break;
     case "InventoryLevel":
-      emitInventoryLevel(node, emit);
+      emitInventoryLevel(node, emit, line);
       break;
     case "InventoryItem":
       for (const level of (node.inventoryLevels as { nodes: ShopifyNode[] }).nodes) {

@@ -1,5 +1,5 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
-import { ledgerSequence } from "../inventory/ledger.ts";
+import { ledgerSequence, organizationHasOpenings } from "../inventory/ledger.ts";
 import type { ColumnType } from "./copy-text.ts";
 import type { Row } from "./mirror-rows.ts";
 
@@ -73,7 +73,8 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
       ...timestamps,
     },
     // For the stock ledger: when the mirror first saw an order cancelled (`ledger_seq`, when it
-    // first saw the order, is the column's default), and every order written is queued.
+    // first saw the order, is the column's default), and every order written is queued (by a
+    // copy only if the ledger could book it: a first sync's 100,000 orders took 0.9 s to queue).
     derived: [
       {
         column: "cancel_seq",
@@ -87,7 +88,9 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
       `UPDATE shopify_orders SET cancel_seq = nextval('${ledgerSequence}')
        WHERE connection_id = $1 AND cancelled_at IS NOT NULL`,
       `INSERT INTO ledger_pending_orders (connection_id, order_id)
-       SELECT $1, shopify_id FROM shopify_orders WHERE connection_id = $1 ON CONFLICT DO NOTHING`,
+       SELECT $1, shopify_id FROM shopify_orders
+       WHERE connection_id = $1 AND ${organizationHasOpenings}
+       ON CONFLICT DO NOTHING`,
     ],
   },
   shopify_fulfillments: {

@@ -14,37 +14,38 @@ const updatedAt = (row: Row) => Date.parse(row.shopify_updated_at as string);
  */
 export class OrderAssembly {
   readonly #size: number;
-  readonly #emit: (row: Row) => Promise<void>;
-  readonly #late: (row: Row) => Promise<void>;
+  readonly #emit: (row: Row) => Promise<void> | undefined;
+  readonly #late: (row: Row) => Promise<void> | undefined;
   readonly #window = new Map<string, { row: Row; items: Map<number, LineItem> }>();
 
   constructor(options: {
     size: number;
-    emit: (order: Row) => Promise<void>;
-    late: (lineItem: Row) => Promise<void>;
+    emit: (order: Row) => Promise<void> | undefined;
+    late: (lineItem: Row) => Promise<void> | undefined;
   }) {
     this.#size = options.size;
     this.#emit = options.emit;
     this.#late = options.late;
   }
 
-  async order(row: Row): Promise<void> {
+  /** Like the writes it makes: a promise only when one of them waits. */
+  order(row: Row): Promise<void> | undefined {
     const id = row.shopify_id as string;
     const waiting = this.#window.get(id);
     // The file repeats an order the window holds: the newer copy stays, with the line items
     // found so far.
     if (!waiting) this.#window.set(id, { row, items: new Map() });
     else if (updatedAt(row) >= updatedAt(waiting.row)) waiting.row = row;
-    if (this.#window.size > this.#size) await this.#emitOldest();
+    if (this.#window.size > this.#size) return this.#emitOldest();
   }
 
   /** A line item row: `{ order_id, item }`. */
-  async lineItem(row: Row): Promise<void> {
+  lineItem(row: Row): Promise<void> | undefined {
     const waiting = this.#window.get(row.order_id as string);
     const item = row.item as LineItem;
     // Keyed by id: a line item the file repeats is kept once.
     if (waiting) waiting.items.set(item.id, item);
-    else await this.#late(row);
+    else return this.#late(row);
   }
 
   /** Emits the orders still waiting. */
@@ -52,13 +53,13 @@ export class OrderAssembly {
     while (this.#window.size > 0) await this.#emitOldest();
   }
 
-  async #emitOldest(): Promise<void> {
+  #emitOldest(): Promise<void> | undefined {
     const [id, { row, items }] = this.#window.entries().next().value as [
       string,
       { row: Row; items: Map<number, LineItem> },
     ];
     this.#window.delete(id);
     row.line_items = [...items.values()].sort((a, b) => a.id - b.id);
-    await this.#emit(row);
+    return this.#emit(row);
   }
 }
