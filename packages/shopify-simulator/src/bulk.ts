@@ -439,7 +439,11 @@ function childrenOf(
   return edges.map((edge) => edge[plan.nodeKey as string] as Record<string, unknown>);
 }
 
-/** One JSONL line for the node, then lines for the nodes of its nested connections. */
+/**
+ * One JSONL line for the node, then lines for the nodes of its nested connections. The node is
+ * the run's own result object: its nested connections are taken out in place, and a child's
+ * `__parentId` is written as the line's last key, as Shopify does.
+ */
 function emitNode(
   node: Record<string, unknown>,
   plan: ObjectPlan,
@@ -447,31 +451,32 @@ function emitNode(
   lines: string[],
 ): void {
   const nested: [FieldPlan & { kind: "connection" }, unknown][] = [];
-  const line =
-    plan.fields.size > 0 ? strip(node, plan, nested) : parentId === undefined ? node : { ...node };
-  if (parentId !== undefined) line.__parentId = parentId;
-  lines.push(JSON.stringify(line));
+  if (plan.fields.size > 0) detachNested(node, plan, nested);
+  const json = JSON.stringify(node);
+  lines.push(
+    parentId === undefined
+      ? json
+      : `${json.slice(0, -1)}${json.length > 2 ? "," : ""}"__parentId":${JSON.stringify(parentId)}}`,
+  );
   for (const [connection, value] of nested) {
     for (const child of childrenOf(value, connection))
       emitNode(child, connection.node, node.id as string, lines);
   }
 }
 
-/** A copy of `value` without nested connections, which are collected into `nested`. */
-function strip(
+/** Moves `value`'s nested connections into `nested` (left `undefined`, which JSON omits). */
+function detachNested(
   value: Record<string, unknown>,
   plan: ObjectPlan,
   nested: [FieldPlan & { kind: "connection" }, unknown][],
-): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const key in value) {
-    const field = plan.fields.get(key);
+): void {
+  for (const [key, field] of plan.fields) {
     const child = value[key];
-    if (!field) copy[key] = child;
-    else if (field.kind === "connection") nested.push([field, child]);
-    else if (Array.isArray(child))
-      copy[key] = child.map((item) => (item ? strip(item, field.plan, nested) : item));
-    else copy[key] = child ? strip(child as Record<string, unknown>, field.plan, nested) : child;
+    if (field.kind === "connection") {
+      nested.push([field, child]);
+      value[key] = undefined;
+    } else if (Array.isArray(child)) {
+      for (const item of child) if (item) detachNested(item, field.plan, nested);
+    } else if (child) detachNested(child as Record<string, unknown>, field.plan, nested);
   }
-  return copy;
 }

@@ -21,7 +21,7 @@ type SortValue = string | number;
 export type SortKey<T> = (item: T) => SortValue;
 
 /**
- * A page of a connection. `edges` and `pageInfo` are built only when asked for (nested
+ * A page of a connection. `edges`, `pageInfo` and cursors are built only when asked for (nested
  * connections are read far more often than paged); cursors look like Shopify's: base64 of
  * `{"last_id":…,"last_value":…}`.
  */
@@ -49,13 +49,28 @@ export class Connection<T extends { num: number }> {
     };
   }
 
-  get edges(): { cursor: string; node: T }[] {
-    return this.nodes.map((node) => ({ cursor: this.cursor(node), node }));
+  get edges(): Edge<T>[] {
+    return this.nodes.map((node) => new Edge(this, node));
   }
 
   cursor(node: T): string {
     const json = JSON.stringify({ last_id: node.num, last_value: this.#key(node) });
     return Buffer.from(json).toString("base64");
+  }
+}
+
+/** An edge of a connection; its cursor is encoded only when selected (bulk files never are). */
+class Edge<T extends { num: number }> {
+  readonly #connection: Connection<T>;
+  readonly node: T;
+
+  constructor(connection: Connection<T>, node: T) {
+    this.#connection = connection;
+    this.node = node;
+  }
+
+  get cursor(): string {
+    return this.#connection.cursor(this.node);
   }
 }
 
