@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { createLogger } from "@roestify/api";
-import { decryptToken } from "@roestify/db";
-import { accessTokenFor, ReauthRequiredError } from "@roestify/shopify";
+import { decryptToken, encryptSql } from "@roestify/db";
+import { accessTokenFor, jobAccessToken, ReauthRequiredError } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -218,6 +218,27 @@ describe("access tokens for later Shopify calls", () => {
     simulator.clearRequests();
     expect(await accessTokenFor(db, services.shopify, connectionId)).toBe("shpat_test");
     expect(simulator.requests()).toEqual([]);
+  });
+
+  it("decrypts a job's token once, and again only when the stored token changed", async () => {
+    const connectionId = await insertConnection(db, "org-job-token", "job-token.myshopify.com");
+    const env = { ...services.shopify };
+    const token = jobAccessToken(db, env, connectionId);
+    expect(await token()).toBe("shpat_test");
+    // Not decrypted again: with a wrong key it would fail.
+    env.TOKEN_ENCRYPTION_KEY = "wrong-key-0123456789abcdef0123456789ab";
+    expect(await token()).toBe("shpat_test");
+    env.TOKEN_ENCRYPTION_KEY = services.shopify.TOKEN_ENCRYPTION_KEY;
+    await db.pool.query(
+      `UPDATE shopify_connections SET access_token_encrypted = ${encryptSql("'shpat_new'", "$2")}
+       WHERE id = $1`,
+      [connectionId, env.TOKEN_ENCRYPTION_KEY],
+    );
+    expect(await token()).toBe("shpat_new");
+    await db.pool.query("UPDATE shopify_connections SET status = 'reauth_required' WHERE id = $1", [
+      connectionId,
+    ]);
+    await expect(token()).rejects.toBeInstanceOf(ReauthRequiredError);
   });
 
   const expireNow = (org: string) =>

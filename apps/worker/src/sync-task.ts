@@ -1,9 +1,9 @@
 import type { Services } from "@roestify/api";
 import type { Database } from "@roestify/db";
 import {
-  accessTokenFor,
   createAdminClient,
   defaultSyncSettings,
+  jobAccessToken,
   markReauthRequired,
   ReauthRequiredError,
   runFullSync,
@@ -120,7 +120,7 @@ export function syncTask(
       const client = createAdminClient({
         env: services.shopify,
         shop,
-        accessToken: () => accessTokenFor(db, services.shopify, job.connection_id),
+        accessToken: jobAccessToken(db, services.shopify, job.connection_id),
         log,
         ...options.client,
       });

@@ -26,6 +26,7 @@ export {
 } from "./sync/sync-run.ts";
 export {
   accessTokenFor,
+  jobAccessToken,
   markReauthRequired,
   ReauthRequiredError,
   tokenColumns,

@@ -1,4 +1,11 @@
-import { type Database, decryptSql, encryptSql, type Queryable, transaction } from "@roestify/db";
+import {
+  type Database,
+  decryptSql,
+  decryptToken,
+  encryptSql,
+  type Queryable,
+  transaction,
+} from "@roestify/db";
 import type { ShopifyEnv } from "./env.ts";
 import { refreshAccessToken, TokenRequestError, type TokenSet } from "./oauth.ts";
 
@@ -53,7 +60,7 @@ async function readTokens(db: Queryable, connectionId: string, key: string, lock
   return row;
 }
 
-const fresh = (tokens: StoredTokens, refreshWithinMs: number) =>
+const fresh = (tokens: Pick<StoredTokens, "access_token_expires_at">, refreshWithinMs: number) =>
   tokens.access_token_expires_at === null ||
   tokens.access_token_expires_at.getTime() - Date.now() > refreshWithinMs;
 
@@ -100,4 +107,41 @@ export async function markReauthRequired(db: Queryable, connectionId: string): P
     "UPDATE shopify_connections SET status = 'reauth_required', updated_at = now() WHERE id = $1",
     [connectionId],
   );
+}
+
+/**
+ * `accessTokenFor` for every request of one job: the stored token is decrypted again only once it
+ * has changed (pgcrypto's key derivation is slow on purpose, and a full sync sends hundreds of
+ * requests). Anything but an active, fresh token goes through `accessTokenFor`, which refreshes
+ * it or refuses.
+ */
+export function jobAccessToken(
+  db: Database,
+  env: ShopifyEnv,
+  connectionId: string,
+): () => Promise<string> {
+  let last: { ciphertext: Buffer; token: string } | null = null;
+  return async () => {
+    const result = await db.pool.query<{
+      status: string;
+      access_token_expires_at: Date | null;
+      access_token_encrypted: Buffer;
+    }>(
+      `SELECT status, access_token_expires_at, access_token_encrypted
+       FROM shopify_connections WHERE id = $1`,
+      [connectionId],
+    );
+    const stored = result.rows[0];
+    if (stored?.status !== "active" || !fresh(stored, defaultRefreshWithinMs)) {
+      return accessTokenFor(db, env, connectionId);
+    }
+    const ciphertext = stored.access_token_encrypted;
+    if (!last?.ciphertext.equals(ciphertext)) {
+      last = {
+        ciphertext,
+        token: await decryptToken(db.pool, ciphertext, env.TOKEN_ENCRYPTION_KEY),
+      };
+    }
+    return last.token;
+  };
 }
