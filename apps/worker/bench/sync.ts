@@ -60,6 +60,8 @@ interface WorkerResult {
   cpuMs: number;
   /** Time spent per SQL statement (its first words), summed over concurrent sessions. */
   sqlMs: Record<string, number>;
+  /** When each part of the job first reached each status (`progress`), from the job's start. */
+  partsMs: Record<string, Record<string, number>>;
 }
 
 const role = benchEnv.BENCH_ROLE;
@@ -103,15 +105,25 @@ async function runWorker(): Promise<void> {
   const db = createDatabase(benchEnv.BENCH_DATABASE_URL as string);
   // A profile of where the database time goes: every statement timed, by its first words.
   const sqlMs: Record<string, number> = {};
+  const partsMs: Record<string, Record<string, number>> = {};
+  let started = performance.now();
   db.pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     client.query = ((...args: unknown[]) => {
       const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
       const name = String(text).trim().replace(/\s+/g, " ").slice(0, 60);
-      const started = performance.now();
+      const sent = performance.now();
       const done = () => {
-        sqlMs[name] = (sqlMs[name] ?? 0) + performance.now() - started;
+        sqlMs[name] = (sqlMs[name] ?? 0) + performance.now() - sent;
       };
+      // The job's progress: when its bulk files were ready ("importing") and written.
+      const values = args[1];
+      if (name.startsWith("UPDATE shopify_sync_jobs SET progress") && Array.isArray(values)) {
+        for (const [part, status] of Object.entries(values[1] as Record<string, string>)) {
+          partsMs[part] ??= {};
+          (partsMs[part] as Record<string, number>)[status] ??= Math.round(sent - started);
+        }
+      }
       // pool.query passes a callback; everything else awaits the promise.
       const callback = args.at(-1);
       if (typeof callback === "function") {
@@ -140,7 +152,7 @@ async function runWorker(): Promise<void> {
     abortSignal: new AbortController().signal,
   } as unknown as JobHelpers;
   const type = benchEnv.BENCH_JOB_TYPE as "full_sync" | "incremental_sync";
-  const started = performance.now();
+  started = performance.now();
   // The production settings, or another COPY chunk size (BENCH_CHUNK_BYTES) to compare.
   const stagingChunkBytes = benchEnv.BENCH_CHUNK_BYTES ?? defaultSyncSettings.stagingChunkBytes;
   const task = syncTask(services, type, { settings: { stagingChunkBytes } });
@@ -166,6 +178,7 @@ async function runWorker(): Promise<void> {
       maxRssMB,
       cpuMs: (cpu.user + cpu.system) / 1000,
       sqlMs: Object.fromEntries(top.map(([k, v]) => [k, Math.round(v)])),
+      partsMs,
     },
     () => process.exit(0),
   );
@@ -276,6 +289,7 @@ async function main(): Promise<void> {
             ((cpu.worker + cpu.simulator + cpu.postgres) / (full.ms * cpus().length)) * 100,
           ) / 100,
         sqlMs: full.sqlMs,
+        partsMs: full.partsMs,
       },
       copy: copy && {
         ms: round(copy.ms),

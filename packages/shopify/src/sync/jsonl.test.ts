@@ -5,15 +5,30 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ExpiredResultError, readJsonl, TruncatedDownloadError } from "./jsonl.ts";
 
 const lines = [
-  { id: "gid://shopify/Product/1", title: "Brasil" },
+  { id: "gid://shopify/Product/1", title: "Brasil Sul de Minas – Röstung 😀" },
   { id: "gid://shopify/ProductVariant/2", __parentId: "gid://shopify/Product/1" },
 ];
 const file = `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`;
 
-const answers: Record<string, (res: ServerResponse) => void> = {
+const answers: Record<string, (res: ServerResponse) => void | Promise<void>> = {
   "/complete": (res) => {
     res.writeHead(200, { "content-length": Buffer.byteLength(file) });
     res.end(file);
+  },
+  // Pieces of 5 bytes, so lines and characters are split between chunks.
+  "/dribble": async (res) => {
+    const bytes = Buffer.from(file);
+    res.writeHead(200, { "content-length": bytes.length });
+    for (let at = 0; at < bytes.length; at += 5) {
+      res.write(bytes.subarray(at, at + 5));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    res.end();
+  },
+  "/no-final-newline": (res) => {
+    const text = file.trimEnd();
+    res.writeHead(200, { "content-length": Buffer.byteLength(text) });
+    res.end(text);
   },
   // The connection drops before the declared length arrives.
   "/cut": (res) => {
@@ -55,6 +70,14 @@ async function read(path: string) {
 describe("readJsonl", () => {
   it("yields every line of a complete file", async () => {
     expect(await read("/complete")).toEqual(lines);
+  });
+
+  it("puts lines and characters split between chunks together", async () => {
+    expect(await read("/dribble")).toEqual(lines);
+  });
+
+  it("yields a last line that has no newline of its own", async () => {
+    expect(await read("/no-final-newline")).toEqual(lines);
   });
 
   it("detects a download cut short", async () => {
