@@ -256,6 +256,13 @@ describe("bulk staging", () => {
     await expect(
       importRows(connectionId, [order(1, "2026-11-02T10:00:00Z"), bad], { chunkBytes: 1 << 20 }),
     ).rejects.toThrow(/invalid input syntax for type bigint/);
+    // The same error when it comes while no statement of the session waits for it.
+    const fulfillment = { shopify_id: "x", order_id: "1", status: "SUCCESS", raw: {} };
+    const staging = new BulkStaging(db.pool, connectionId, { chunkBytes: 64, direct: true });
+    await staging.add("shopify_fulfillments", fulfillment);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(staging.merge()).rejects.toThrow(/invalid input syntax for type bigint/);
+    await staging.release();
     const stored = await db.pool.query(
       "SELECT count(*)::int AS n FROM shopify_orders WHERE connection_id = $1",
       [connectionId],

@@ -52,6 +52,8 @@ interface OpenCopy {
   stream: Writable;
   /** Rejects with the server's error, which pg-copy-streams emits without ending the stream. */
   failed: Promise<never>;
+  /** That error, once it came: the server has ended the COPY and aborted the transaction. */
+  error?: unknown;
 }
 
 /**
@@ -90,9 +92,8 @@ class StagingSession {
         const copy: OpenCopy = {
           of: staged,
           stream,
-          // The server ended the COPY (and aborted the transaction): nothing is left to end.
           failed: once(stream, "error").then(([error]) => {
-            if (this.#copy === copy) this.#copy = null;
+            copy.error = error;
             throw error;
           }),
         };
@@ -125,8 +126,8 @@ class StagingSession {
     await this.#queue.catch(() => {});
     // A COPY cut short (the download failed) is aborted first: the server refuses it, and the
     // stream closes once it has (its error goes to the copy's `failed`).
-    const aborted = this.#copy?.stream.destroy();
-    if (aborted) await new Promise((resolve) => aborted.once("close", resolve));
+    const open = this.#copy && !("error" in this.#copy) ? this.#copy.stream : null;
+    if (open) await new Promise((resolve) => open.destroy().once("close", resolve));
     const rolledBack = () =>
       client.query("ROLLBACK").then(
         () => true,
@@ -142,10 +143,12 @@ class StagingSession {
     this.#queue.catch(() => {});
   }
 
+  /** Ends the open COPY; one the server failed between steps fails the step with its error. */
   async #endCopy(): Promise<void> {
     const copy = this.#copy;
     if (!copy) return;
     this.#copy = null;
+    if ("error" in copy) throw copy.error;
     copy.stream.end();
     await Promise.race([once(copy.stream, "finish"), copy.failed]);
   }
@@ -153,8 +156,8 @@ class StagingSession {
 
 /**
  * A bulk file's rows on their way into the mirrors. Orders take their line items on the way
- * (`OrderAssembly`). The rows are copied (COPY, text format, a chunk of `chunkBytes` per table at
- * a time) into temporary tables, then `merge` writes each table with one upsert, and the line
+ * (`OrderAssembly`). The rows stream (COPY, text format, a chunk of `chunkBytes` per table at a
+ * time) into temporary tables, then `merge` writes each table with one upsert, and the line
  * items that came too late for their order into it. A mirror table that holds no row of the
  * connection yet (a first sync) is copied into directly instead, when `direct` allows it: a file
  * that repeats a row then fails with a unique violation, and is read again without.
