@@ -255,6 +255,8 @@ async function main(): Promise<void> {
 
     // (1) and (2): the full sync, its rows per second and peak RSS.
     stage("full sync");
+    // Each measured part starts with no dirty pages of earlier work left to write out.
+    await db.query("CHECKPOINT");
     const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const cpuBefore = { simulator: cpuMs(simulatorProcess.pid), postgres: cpuMs(postmaster) };
     const full = await runJob("full_sync");
@@ -403,6 +405,7 @@ async function copyBaseline(db: pg.Client) {
   const saved: [string, CopyRows][] = [];
   for (const table of mirrorTables) saved.push([table, await copyOut(db, table)]);
   await db.query(`TRUNCATE ${mirrorTables.join(", ")}`);
+  await db.query("CHECKPOINT");
   const started = performance.now();
   const msPerTable: Record<string, number> = {};
   for (const [table, data] of saved) {
