@@ -134,7 +134,49 @@ describe("POST /api/v1/inventory/packagings", () => {
   });
 });
 
+/**
+ * An order as a full sync's COPY writes it into an empty mirror: no `cancel_seq` (only an upsert
+ * draws one), queued for the ledger.
+ */
+async function copyOrder(connectionId: string, order: number, lineItem: Record<string, unknown>) {
+  await db.pool.query(
+    `WITH copied AS (
+       INSERT INTO shopify_orders
+         (connection_id, shopify_id, name, processed_at, cancelled_at, line_items, raw, shopify_updated_at)
+       VALUES ($1, $2, $3, now(), now(), $4, '{}', now()) RETURNING shopify_id)
+     INSERT INTO ledger_pending_orders (connection_id, order_id) SELECT $1, shopify_id FROM copied`,
+    [connectionId, order, `#${order}`, JSON.stringify([lineItem])],
+  );
+}
+
 describe("the ledger after a sync", () => {
+  it("nets an order copied in already cancelled to nothing, before or after the opening balance and when written again", async () => {
+    const connectionId = await insertConnection(db, "org-copied", "copied.myshopify.com");
+    await mirrorVariant(connectionId, 31, "ETH-1000-B", 20);
+    // Placed and cancelled before the opening balance, which covers it.
+    const covered = { id: "9099", variant_id: "31", sku: "ETH-1000-B", quantity: 2 };
+    await copyOrder(connectionId, 599, covered);
+    await applyShopifyToLedger(db.pool, connectionId);
+    // Placed and cancelled after the opening balance, first seen by a full sync's copy.
+    const line = { id: "9100", variant_id: "31", sku: "ETH-1000-B", quantity: 4 };
+    await copyOrder(connectionId, 600, line);
+    await applyShopifyToLedger(db.pool, connectionId);
+    const available = async () => (await inventory("org-copied"))[0].available;
+    expect(await available()).toBe(20);
+    const movements = await db.pool.query(
+      "SELECT kind, delta FROM inventory_movements WHERE source_ref LIKE '%:9100' ORDER BY kind",
+    );
+    expect(movements.rows).toEqual([
+      { kind: "shopify_order", delta: -4 },
+      { kind: "shopify_order_cancelled", delta: 4 },
+    ]);
+    // Written again by an upsert (still cancelled): each keeps when it was first seen cancelled.
+    await mirrorOrder(connectionId, 599, covered, new Date().toISOString());
+    await mirrorOrder(connectionId, 600, line, new Date().toISOString());
+    await applyShopifyToLedger(db.pool, connectionId);
+    expect(await available()).toBe(20);
+  });
+
   it("adopts Shopify's quantity as opening balance, then follows orders and cancellations", async () => {
     const connectionId = await insertConnection(db, "org-ledger", "ledger.myshopify.com");
     await mirrorVariant(connectionId, 21, "KEN-1000-B", 40);

@@ -1,6 +1,7 @@
 import { createDatabase, encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { describe, expect, it } from "vitest";
+import { cancelSeq } from "../inventory/ledger.ts";
 import { BulkStaging } from "./bulk-staging.ts";
 import type { Row, RowTarget } from "./mirror-rows.ts";
 
@@ -113,8 +114,8 @@ describe("bulk staging", () => {
     );
     expect(Object.fromEntries(written)).toEqual({ shopify_orders: 43 });
     const stored = await db.pool.query(
-      `SELECT shopify_id, line_items, cancel_seq IS NOT NULL AS cancel_seq FROM shopify_orders
-       WHERE connection_id = $1 AND shopify_id < 10 ORDER BY shopify_id`,
+      `SELECT shopify_id, line_items, ${cancelSeq("o")} IS NOT NULL AS cancel_seq
+       FROM shopify_orders o WHERE connection_id = $1 AND shopify_id < 10 ORDER BY shopify_id`,
       [connectionId],
     );
     expect(

@@ -1,5 +1,5 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
-import { ledgerSequence, organizationHasOpenings } from "../inventory/ledger.ts";
+import { cancelSeq, ledgerSequence, organizationHasOpenings } from "../inventory/ledger.ts";
 import type { ColumnType } from "./copy-text.ts";
 import type { Row } from "./mirror-rows.ts";
 
@@ -73,20 +73,19 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
       ...timestamps,
     },
     // For the stock ledger: when the mirror first saw an order cancelled (`ledger_seq`, when it
-    // first saw the order, is the column's default), and every order written is queued (by a
-    // copy only if the ledger could book it: a first sync's 100,000 orders took 0.9 s to queue).
+    // first saw the order, is the column's default; a copy leaves it to `cancelSeq`), and every
+    // order written is queued (by a copy only if the ledger could book it: a first sync's
+    // 100,000 orders took 0.9 s to queue).
     derived: [
       {
         column: "cancel_seq",
         insert: `CASE WHEN r.cancelled_at IS NOT NULL THEN nextval('${ledgerSequence}') END`,
-        replace: "coalesce(m.cancel_seq, EXCLUDED.cancel_seq)",
+        replace: `coalesce(${cancelSeq("m")}, EXCLUDED.cancel_seq)`,
       },
     ],
     afterWrite: `INSERT INTO ledger_pending_orders (connection_id, order_id)
       SELECT $1, shopify_id FROM written ON CONFLICT DO NOTHING`,
     afterCopy: [
-      `UPDATE shopify_orders SET cancel_seq = nextval('${ledgerSequence}')
-       WHERE connection_id = $1 AND cancelled_at IS NOT NULL`,
       `INSERT INTO ledger_pending_orders (connection_id, order_id)
        SELECT $1, shopify_id FROM shopify_orders
        WHERE connection_id = $1 AND ${organizationHasOpenings}
