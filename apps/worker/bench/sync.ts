@@ -64,6 +64,8 @@ interface WorkerResult {
   partsMs: Record<string, Record<string, number>>;
 }
 
+const round = (n: number) => Math.round(n);
+
 const role = benchEnv.BENCH_ROLE;
 if (role === "simulator") await serveSimulator();
 else if (role === "worker") await runWorker();
@@ -273,7 +275,6 @@ async function main(): Promise<void> {
     // (3): changes, then an incremental sync under the Standard throttle (BENCH_CHANGES=0: none).
     const incremental = changes > 0 ? await incrementalBench(db, sim, runJob) : null;
 
-    const round = (n: number) => Math.round(n);
     const result = {
       machine,
       shop: { ...size, generateMs: ready.generateMs, rows },
@@ -442,7 +443,6 @@ async function incrementalBench(
   sim: ReturnType<typeof rpc>,
   runJob: (type: "incremental_sync") => Promise<WorkerResult>,
 ) {
-  const round = (n: number) => Math.round(n);
   const ids = await db.query<{ shopify_id: string }>(
     "SELECT shopify_id FROM shopify_products ORDER BY random() LIMIT $1",
     [changes],

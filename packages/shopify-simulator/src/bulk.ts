@@ -253,9 +253,9 @@ export class BulkOperations {
       if (repeating && lines[0] !== undefined) lines.push(lines[0]);
       if (lines.length > 0) {
         const text = `${lines.join("\n")}\n`;
-        const length = Buffer.byteLength(text);
-        if (length > encoded.length) encoded = Buffer.allocUnsafe(length);
-        encoded.write(text);
+        // UTF-8 takes at most three bytes per UTF-16 unit.
+        if (3 * text.length > encoded.length) encoded = Buffer.allocUnsafe(3 * text.length);
+        const length = encoded.write(text);
         await out.write(encoded, 0, length);
         bytes += length;
       }
@@ -476,20 +476,23 @@ function childrenOf(
 function emitNode(
   node: Record<string, unknown>,
   plan: ObjectPlan,
-  parentId: string | undefined,
+  parentIdJson: string | undefined,
   lines: string[],
 ): void {
   const nested: [FieldPlan & { kind: "connection" }, unknown][] = [];
   if (plan.fields.size > 0) detachNested(node, plan, nested);
   const json = JSON.stringify(node);
   lines.push(
-    parentId === undefined
+    parentIdJson === undefined
       ? json
-      : `${json.slice(0, -1)}${json.length > 2 ? "," : ""}"__parentId":${JSON.stringify(parentId)}}`,
+      : `${json.slice(0, -1)}${json.length > 2 ? "," : ""}"__parentId":${parentIdJson}}`,
   );
+  if (nested.length === 0) return;
+  // Encoded once for all of the node's children.
+  const idJson = JSON.stringify(node.id);
   for (const [connection, value] of nested) {
     for (const child of childrenOf(value, connection))
-      emitNode(child, connection.node, node.id as string, lines);
+      emitNode(child, connection.node, idJson, lines);
   }
 }
 

@@ -287,7 +287,8 @@ export class BulkStaging {
     };
     this.#targets.set(target, staged);
     const definition = copied.map(([column, type]) => `${column} ${type}`).join(", ");
-    // A mirror whose upsert computes or queues something needs statements for after a copy.
+    // A mirror whose upsert computes or queues something is copied into only when its spec
+    // says what a copy needs (`afterCopy`).
     const copyable = spec && (spec.afterCopy || (!spec.derived && !spec.afterWrite));
     session.run(async (db) => {
       if (this.#options.direct && copyable) {

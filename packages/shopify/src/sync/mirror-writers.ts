@@ -13,8 +13,9 @@ interface TableSpec {
   /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
   afterWrite?: string;
   /**
-   * What `derived` and `afterWrite` do, as statements for rows copied into a mirror that held
-   * none of the connection's (`$1`) before, in the copy's transaction: all of them are new.
+   * What `afterWrite` does, as statements for rows copied into a mirror that held none of the
+   * connection's (`$1`) before, in the copy's transaction: all of them are new. A copy leaves
+   * `derived` columns NULL; their readers derive them (`cancelSeq`).
    */
   afterCopy?: string[];
 }
