@@ -46,13 +46,14 @@ interface StoredTokens {
   refresh_token: string | null;
 }
 
-async function readTokens(db: Queryable, connectionId: string, key: string, lock: boolean) {
+/** The connection's tokens, decrypted, its row locked until the caller's transaction ends. */
+async function lockTokens(db: Queryable, connectionId: string, key: string) {
   const result = await db.query<StoredTokens>(
     `SELECT shop, status, access_token_expires_at,
             ${decryptSql("access_token_encrypted", "$2")} AS access_token,
             CASE WHEN refresh_token_encrypted IS NULL THEN NULL
                  ELSE ${decryptSql("refresh_token_encrypted", "$2")} END AS refresh_token
-     FROM shopify_connections WHERE id = $1 ${lock ? "FOR UPDATE" : ""}`,
+     FROM shopify_connections WHERE id = $1 FOR UPDATE`,
     [connectionId, key],
   );
   const row = result.rows[0];
@@ -64,23 +65,51 @@ const fresh = (tokens: Pick<StoredTokens, "access_token_expires_at">, refreshWit
   tokens.access_token_expires_at === null ||
   tokens.access_token_expires_at.getTime() - Date.now() > refreshWithinMs;
 
+/** The access token a caller decrypted last, with its ciphertext (see `accessTokenFor`). */
+export interface DecryptedToken {
+  ciphertext: Buffer;
+  token: string;
+}
+
 /**
  * A usable access token for the connection. An expiring token is refreshed shortly before it
  * lapses — once per connection at a time (row lock; whoever waited re-reads the new token) — and
- * the rotated pair is stored atomically. Permanent tokens are returned as they are.
+ * the rotated pair is stored atomically. Permanent tokens are returned as they are. A fresh token
+ * is decrypted (pgcrypto's key derivation is slow on purpose) unless it is the one in `reuse`,
+ * which then holds the token returned.
  */
 export async function accessTokenFor(
   db: Database,
   env: ShopifyEnv,
   connectionId: string,
-  { refreshWithinMs = defaultRefreshWithinMs } = {},
+  {
+    refreshWithinMs = defaultRefreshWithinMs,
+    reuse,
+  }: { refreshWithinMs?: number; reuse?: { last: DecryptedToken | null } } = {},
 ): Promise<string> {
   const key = env.TOKEN_ENCRYPTION_KEY;
-  const current = await readTokens(db.pool, connectionId, key, false);
+  const stored = await db.pool.query<{
+    shop: string;
+    status: string;
+    access_token_expires_at: Date | null;
+    access_token_encrypted: Buffer;
+  }>(
+    `SELECT shop, status, access_token_expires_at, access_token_encrypted
+     FROM shopify_connections WHERE id = $1`,
+    [connectionId],
+  );
+  const current = stored.rows[0];
+  if (!current) throw new Error(`connection ${connectionId} does not exist`);
   if (current.status !== "active") throw new ReauthRequiredError(current.shop);
-  if (fresh(current, refreshWithinMs)) return current.access_token;
+  if (fresh(current, refreshWithinMs)) {
+    const ciphertext = current.access_token_encrypted;
+    if (reuse?.last?.ciphertext.equals(ciphertext)) return reuse.last.token;
+    const token = await decryptToken(db.pool, ciphertext, key);
+    if (reuse) reuse.last = { ciphertext, token };
+    return token;
+  }
   const outcome = await transaction(db.pool, async (client) => {
-    const locked = await readTokens(client, connectionId, key, true);
+    const locked = await lockTokens(client, connectionId, key);
     if (locked.status !== "active") return { reauth: locked.shop };
     if (fresh(locked, refreshWithinMs)) return { token: locked.access_token };
     if (!locked.refresh_token) return { reauth: locked.shop };
@@ -110,38 +139,14 @@ export async function markReauthRequired(db: Queryable, connectionId: string): P
 }
 
 /**
- * `accessTokenFor` for every request of one job: the stored token is decrypted again only once it
- * has changed (pgcrypto's key derivation is slow on purpose, and a full sync sends hundreds of
- * requests). Anything but an active, fresh token goes through `accessTokenFor`, which refreshes
- * it or refuses.
+ * `accessTokenFor` for every request of one job: a job sends hundreds of requests, and the stored
+ * token is decrypted again only once it has changed.
  */
 export function jobAccessToken(
   db: Database,
   env: ShopifyEnv,
   connectionId: string,
 ): () => Promise<string> {
-  let last: { ciphertext: Buffer; token: string } | null = null;
-  return async () => {
-    const result = await db.pool.query<{
-      status: string;
-      access_token_expires_at: Date | null;
-      access_token_encrypted: Buffer;
-    }>(
-      `SELECT status, access_token_expires_at, access_token_encrypted
-       FROM shopify_connections WHERE id = $1`,
-      [connectionId],
-    );
-    const stored = result.rows[0];
-    if (stored?.status !== "active" || !fresh(stored, defaultRefreshWithinMs)) {
-      return accessTokenFor(db, env, connectionId);
-    }
-    const ciphertext = stored.access_token_encrypted;
-    if (!last?.ciphertext.equals(ciphertext)) {
-      last = {
-        ciphertext,
-        token: await decryptToken(db.pool, ciphertext, env.TOKEN_ENCRYPTION_KEY),
-      };
-    }
-    return last.token;
-  };
+  const reuse: { last: DecryptedToken | null } = { last: null };
+  return () => accessTokenFor(db, env, connectionId, { reuse });
 }
