@@ -226,7 +226,7 @@ export class BulkOperations {
     const out = await open(path, "w");
     // One buffer for the file's chunks: a fresh one per chunk (as a write stream takes them) made
     // V8 collect the shop's whole heap for their memory.
-    let encoded = Buffer.allocUnsafe(1 << 20);
+    let encoded: Buffer = Buffer.allocUnsafe(1 << 20);
     const file: BulkFile = { path, shop, op };
     this.#files.set(op.num, file);
     const bulk = { roots: null as { num: number }[] | null, offset: 0, size: CHUNK_SIZE };
@@ -238,28 +238,17 @@ export class BulkOperations {
       error?: BulkOperationRecord["errorCode"];
     } = { status: "COMPLETED" };
     for (;;) {
-      const result = executeOperation(entry, operation, {}, runCtx) as {
-        data?: Record<string, unknown> | null;
-        errors?: unknown[];
-      };
-      if (result.errors?.length || !result.data) {
+      const chunk = encodeChunk(entry, operation, planned, runCtx, repeating, encoded);
+      if (!chunk) {
         outcome = { status: "FAILED", error: "INTERNAL_SERVER_ERROR" };
         break;
       }
-      const lines: string[] = [];
-      const roots = childrenOf(result.data[planned.rootKey], planned.root);
-      for (const node of roots) emitNode(node, planned.root.node, undefined, lines);
-      // An injected repeat: the chunk's first object is written a second time, at its end.
-      if (repeating && lines[0] !== undefined) lines.push(lines[0]);
-      if (lines.length > 0) {
-        const text = `${lines.join("\n")}\n`;
-        // UTF-8 takes at most three bytes per UTF-16 unit.
-        if (3 * text.length > encoded.length) encoded = Buffer.allocUnsafe(3 * text.length);
-        const length = encoded.write(text);
-        await out.write(encoded, 0, length);
-        bytes += length;
+      encoded = chunk.buffer;
+      if (chunk.length > 0) {
+        await out.write(encoded, 0, chunk.length);
+        bytes += chunk.length;
       }
-      objects += lines.length;
+      objects += chunk.lines;
       bulk.offset += CHUNK_SIZE;
       op.objectCount = String(objects);
       op.rootObjectCount = String(Math.min(bulk.offset, bulk.roots?.length ?? 0));
@@ -455,6 +444,36 @@ function planConnection(
     );
   }
   return plan;
+}
+
+/**
+ * Runs the query for the run's next chunk of root nodes and encodes its JSONL lines into
+ * `buffer` (or a larger one); null when the query failed. Synchronous, so nothing of the chunk
+ * outlives it: kept across the file's write, a chunk's result made V8 promote megabytes.
+ */
+function encodeChunk(
+  entry: Prepared,
+  operation: OperationDefinitionNode,
+  planned: { rootKey: string; root: FieldPlan & { kind: "connection" } },
+  ctx: RequestContext,
+  repeating: boolean,
+  buffer: Buffer,
+): { buffer: Buffer; length: number; lines: number } | null {
+  const result = executeOperation(entry, operation, {}, ctx) as {
+    data?: Record<string, unknown> | null;
+    errors?: unknown[];
+  };
+  if (result.errors?.length || !result.data) return null;
+  const lines: string[] = [];
+  for (const node of childrenOf(result.data[planned.rootKey], planned.root))
+    emitNode(node, planned.root.node, undefined, lines);
+  // An injected repeat: the chunk's first object is written a second time, at its end.
+  if (repeating && lines[0] !== undefined) lines.push(lines[0]);
+  if (lines.length === 0) return { buffer, length: 0, lines: 0 };
+  const text = `${lines.join("\n")}\n`;
+  // UTF-8 takes at most three bytes per UTF-16 unit.
+  const fits = 3 * text.length <= buffer.length ? buffer : Buffer.allocUnsafe(3 * text.length);
+  return { buffer: fits, length: fits.write(text), lines: lines.length };
 }
 
 function childrenOf(

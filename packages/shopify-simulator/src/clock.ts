@@ -1,3 +1,4 @@
+import { flat } from "./strings.ts";
 /**
  * The simulated time every shop shares. It follows the injected base clock (real time by default)
  * plus an offset, so tests can jump ahead (expire tokens, refill buckets) without waiting.
@@ -29,5 +30,5 @@ export class Clock {
 }
 
 export function isoSeconds(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return flat(`${new Date(ms).toISOString().slice(0, 19)}Z`);
 }

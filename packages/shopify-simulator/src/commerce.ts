@@ -23,6 +23,7 @@ import {
   type VariantRecord,
 } from "./records.ts";
 import { levelKey, nextNum, type ShopState, touch } from "./store.ts";
+import { flat } from "./strings.ts";
 
 export interface LocationInput {
   name: string;
@@ -111,7 +112,7 @@ export function createProduct(
     legacyResourceId: String(num),
     createdAt: at,
     updatedAt: at,
-    title: input.title,
+    title: flat(input.title),
     handle: handleize(input.title),
     description,
     descriptionHtml: description ? `<p>${description}</p>` : "",
@@ -149,8 +150,8 @@ export function addVariant(
     createdAt: at,
     updatedAt: at,
     title: input.option,
-    displayName: `${product.title} - ${input.option}`,
-    sku: input.sku,
+    displayName: flat(`${product.title} - ${input.option}`),
+    sku: flat(input.sku),
     barcode: input.barcode ?? null,
     price: moneyScalar(input.priceCents),
     compareAtPrice: null,
@@ -255,7 +256,7 @@ export function updateProduct(
   if (patch.title !== undefined) {
     product.title = patch.title;
     for (const variant of product.variants) {
-      variant.displayName = `${patch.title} - ${variant.title}`;
+      variant.displayName = flat(`${patch.title} - ${variant.title}`);
     }
   }
   if (patch.status !== undefined) {
@@ -304,7 +305,7 @@ export function updateVariant(
   }
   if (patch.option !== undefined) {
     variant.title = patch.option;
-    variant.displayName = `${variant.product.title} - ${patch.option}`;
+    variant.displayName = flat(`${variant.product.title} - ${patch.option}`);
     for (const option of variant.selectedOptions) option.value = patch.option;
   }
   if (patch.barcode !== undefined) variant.barcode = patch.barcode;
@@ -383,7 +384,7 @@ export function updateCustomer(
 function applyCustomer(customer: CustomerRecord, input: CustomerInput): void {
   if (input.firstName !== undefined) customer.firstName = input.firstName;
   if (input.lastName !== undefined) customer.lastName = input.lastName;
-  if (input.email !== undefined) customer.email = input.email;
+  if (input.email !== undefined) customer.email = flat(input.email);
   if (input.phone !== undefined) customer.phone = input.phone;
   if (input.state !== undefined) customer.state = input.state;
   if (input.tags !== undefined) customer.tags = input.tags;
@@ -442,7 +443,7 @@ export function placeOrder(shop: ShopState, at: string, input: OrderInput): Orde
     updatedAt: at,
     name: `#${number}`,
     number: number - 1000,
-    email: input.email ?? customer?.email ?? null,
+    email: flat(input.email) ?? customer?.email ?? null,
     phone: null,
     processedAt: at,
     cancelledAt: null,
@@ -530,7 +531,9 @@ export function fulfillOrder(
       {
         company: tracking.company,
         number: tracking.number,
-        url: `https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=${tracking.number}`,
+        url: flat(
+          `https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=${tracking.number}`,
+        ),
       },
     ],
     totalQuantity: shipped.reduce((sum, line) => sum + line.quantity, 0),

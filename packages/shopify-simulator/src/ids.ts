@@ -1,11 +1,13 @@
+import { flat } from "./strings.ts";
+
 /** Global IDs as Shopify writes them: `gid://shopify/Product/8123456789012`. */
 export function gid(type: string, num: number): string {
-  return `gid://shopify/${type}/${num}`;
+  return flat(`gid://shopify/${type}/${num}`);
 }
 
 /** InventoryLevel GIDs carry the location number and the item as a query parameter. */
 export function inventoryLevelGid(locationNum: number, itemNum: number): string {
-  return `gid://shopify/InventoryLevel/${locationNum}?inventory_item_id=${itemNum}`;
+  return flat(`gid://shopify/InventoryLevel/${locationNum}?inventory_item_id=${itemNum}`);
 }
 
 export interface ParsedGid {
