@@ -105,15 +105,12 @@ async function importOnce(run: SyncRun, url: string, direct: boolean): Promise<v
     const collect = (target: RowTarget, row: Row) => rows.push([target, row]);
     for await (const lines of readJsonl(url)) {
       run.signal.throwIfAborted();
-      // A line's rows are staged before the next is parsed: they die young in V8's heap.
-      for (const { node, text } of lines) {
-        emitMirrorRows(node, collect, text);
-        for (const [target, row] of rows) {
-          const waiting = staging.add(target, row);
-          if (waiting) await waiting;
-        }
-        rows.length = 0;
+      for (const { node, text } of lines) emitMirrorRows(node, collect, text);
+      for (const [target, row] of rows) {
+        const waiting = staging.add(target, row);
+        if (waiting) await waiting;
       }
+      rows.length = 0;
     }
     const written = await staging.merge();
     // Counted once the file is complete, so a re-read download is not counted twice.

@@ -21,13 +21,12 @@ export interface JsonlLine {
 const newline = 0x0a;
 
 /**
- * The lines of a bulk operation's JSONL result while the body streams in, a received chunk at a
- * time, so a file of gigabytes never sits in memory. Each line is parsed only when its turn comes:
- * a chunk parsed at once (a megabyte of nodes) outlived V8's young generation. Throws
+ * The lines of a bulk operation's JSONL result, parsed while the body streams in and yielded a
+ * received chunk at a time, so a file of gigabytes never sits in memory. Throws
  * `TruncatedDownloadError` when the body stops before its declared length or a line is not JSON;
  * lines read before that have been yielded.
  */
-export async function* readJsonl(url: string): AsyncGenerator<Iterable<JsonlLine>> {
+export async function* readJsonl(url: string): AsyncGenerator<JsonlLine[]> {
   // The URL is Shopify's own (a signed storage link): fetched as given, never logged.
   const response = await fetch(url).catch((error: Error) => {
     throw new TruncatedDownloadError(`download failed: ${error.name}`);
@@ -72,15 +71,15 @@ export async function* readJsonl(url: string): AsyncGenerator<Iterable<JsonlLine
   }
 }
 
-function* parseLines(text: string): Generator<JsonlLine> {
+function parseLines(text: string): JsonlLine[] {
+  const lines: JsonlLine[] = [];
   for (const line of text.split("\n")) {
     if (line === "") continue;
-    let node: ShopifyNode;
     try {
-      node = JSON.parse(line);
+      lines.push({ node: JSON.parse(line) as ShopifyNode, text: line });
     } catch {
       throw new TruncatedDownloadError("a line of the result file is not JSON (cut short)");
     }
-    yield { node, text: line };
   }
+  return lines;
 }
