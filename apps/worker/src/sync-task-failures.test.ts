@@ -89,6 +89,21 @@ describe("sync job bookkeeping", () => {
     });
     // Nothing is deleted or half-finished: the other parts' rows stay until a sync completes.
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
+    // The stock ledger's SKUs follow the mirrored products at once; their opening balances wait
+    // for a completed sync, the one that knows every order they cover.
+    const ledger = await services.db.pool.query(
+      `SELECT (SELECT count(DISTINCT sku)::int FROM shopify_product_variants
+               WHERE connection_id = c.id AND sku <> '') AS variant_skus,
+              (SELECT count(*)::int FROM inventory_items
+               WHERE organization_id = c.organization_id) AS skus,
+              (SELECT count(*)::int FROM inventory_movements
+               WHERE organization_id = c.organization_id) AS movements
+       FROM shopify_connections c WHERE c.id = $1`,
+      [connection.connectionId],
+    );
+    const { variant_skus, skus, movements } = ledger.rows[0];
+    expect(variant_skus).toBeGreaterThan(0);
+    expect({ skus, movements }).toEqual({ skus: variant_skus, movements: 0 });
   });
 
   it("waits for a free bulk slot when the shop's five are taken", async () => {

@@ -1,24 +1,35 @@
-import { type MirrorTable, mirrorTables } from "@roestify/db";
+import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
 import {
   customersBulkQuery,
   inventoryLevelsBulkQuery,
   ordersBulkQuery,
   productsBulkQuery,
 } from "../documents/index.ts";
+import { adoptVariantSkus } from "../inventory/ledger.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
 import { deleteUnseenRows, filledMirrorTables } from "./mirror-writers.ts";
 import { type SyncRun, saveCursor } from "./sync-run.ts";
 
-/** One bulk operation per part (at most five run at once per shop), and the cursors it sets. */
+interface BulkPartSpec {
+  query: string;
+  /** The incremental cursors the part sets. */
+  cursors: string[];
+  /** What can follow as soon as the part is written, while the others still load. */
+  imported?: (db: Queryable, connectionId: string) => Promise<void>;
+}
+
+/** One bulk operation per part (at most five run at once per shop). */
 const bulkParts = {
   products: {
     query: productsBulkQuery,
     cursors: ["products", "product_variants", "product_deletions"],
+    // The stock ledger's SKUs, which its completion would otherwise make in the job's last step.
+    imported: adoptVariantSkus,
   },
   orders: { query: ordersBulkQuery, cursors: ["orders"] },
   customers: { query: customersBulkQuery, cursors: ["customers"] },
   inventory_levels: { query: inventoryLevelsBulkQuery, cursors: ["inventory_levels"] },
-} as const;
+} satisfies Record<string, BulkPartSpec>;
 
 type BulkPart = keyof typeof bulkParts;
 
@@ -48,10 +59,12 @@ export async function runFullSync(run: SyncRun): Promise<void> {
   const parts = Object.keys(bulkParts) as BulkPart[];
   // Settle all before failing: a part still writing must not outlive the job's attempt.
   const outcomes = await Promise.allSettled(
-    parts.map((part) => {
+    parts.map(async (part) => {
       const entry = bulk[part] ?? { id: null };
       bulk[part] = entry;
-      return importBulkQuery(run, part, bulkParts[part].query, entry);
+      const spec: BulkPartSpec = bulkParts[part];
+      await importBulkQuery(run, part, spec.query, entry);
+      await spec.imported?.(run.db.pool, run.connectionId);
     }),
   );
   const failure = outcomes.find((outcome) => outcome.status === "rejected");
