@@ -47,8 +47,9 @@ export async function startBulkOperation(
 
 /**
  * Polls the operation until it has finished, one way or another; null if Shopify forgot it. The
- * interval grows with the time waited (a tenth of it, between `pollMs` and 40 × `pollMs`), so an
- * operation's end is seen at most ~10 % after it, while a long one is asked rarely.
+ * interval grows with the time waited (a twentieth of it, between `pollMs` and 40 × `pollMs`), so
+ * an operation's end is seen at most ~5 % after it, while a long one is asked rarely (a poll costs
+ * one point of the bucket).
  */
 export async function awaitBulkOperation(
   client: AdminClient,
@@ -63,7 +64,7 @@ export async function awaitBulkOperation(
     );
     if (!bulkOperation || finished.has(bulkOperation.status)) return bulkOperation;
     const waited = performance.now() - started;
-    const interval = Math.min(40 * options.pollMs, Math.max(options.pollMs, waited / 10));
+    const interval = Math.min(40 * options.pollMs, Math.max(options.pollMs, waited / 20));
     await sleep(interval, undefined, { signal: options.signal });
   }
 }
