@@ -446,6 +446,8 @@ function planConnection(
   return plan;
 }
 
+const newline = 0x0a;
+
 /**
  * Runs the query for the run's next chunk of root nodes and encodes its JSONL lines into
  * `buffer` (or a larger one); null when the query failed. Synchronous, so nothing of the chunk
@@ -486,8 +488,6 @@ function encodeChunk(
   }
   return { buffer: out, length, lines: lines.length };
 }
-
-const newline = 0x0a;
 
 function childrenOf(
   value: unknown,
