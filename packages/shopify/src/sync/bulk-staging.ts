@@ -85,22 +85,8 @@ class StagingSession {
   /** Queues COPY lines for the target, into the COPY already open for it or a new one. */
   send(staged: StagedTarget, lines: Buffer): void {
     this.#enqueue(async (db) => {
-      if (this.#copy?.of !== staged) {
-        await this.#endCopy();
-        const table = staged.direct ? staged.target : staged.table;
-        const stream = db.query(copyFrom(`COPY ${table} (${staged.copyColumns}) FROM STDIN`));
-        const copy: OpenCopy = {
-          of: staged,
-          stream,
-          failed: once(stream, "error").then(([error]) => {
-            copy.error = error;
-            throw error;
-          }),
-        };
-        copy.failed.catch(() => {});
-        this.#copy = copy;
-      }
-      const { stream, failed } = this.#copy;
+      const { stream, failed } =
+        this.#copy?.of === staged ? this.#copy : await this.#openCopy(db, staged);
       const written = new Promise<void>((resolve, reject) =>
         stream.write(lines, (error) => (error ? reject(error) : resolve())),
       );
@@ -141,6 +127,24 @@ class StagingSession {
   #enqueue(step: (db: PoolClient) => Promise<unknown>): void {
     this.#queue = this.#queue.then(() => this.#client.then(step));
     this.#queue.catch(() => {});
+  }
+
+  /** Ends the session's open COPY and starts one into the target's table. */
+  async #openCopy(db: PoolClient, staged: StagedTarget): Promise<OpenCopy> {
+    await this.#endCopy();
+    const table = staged.direct ? staged.target : staged.table;
+    const stream = db.query(copyFrom(`COPY ${table} (${staged.copyColumns}) FROM STDIN`));
+    const copy: OpenCopy = {
+      of: staged,
+      stream,
+      failed: once(stream, "error").then(([error]) => {
+        copy.error = error;
+        throw error;
+      }),
+    };
+    copy.failed.catch(() => {});
+    this.#copy = copy;
+    return copy;
   }
 
   /** Ends the open COPY; one the server failed between steps fails the step with its error. */
