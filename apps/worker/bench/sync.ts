@@ -28,6 +28,7 @@ import {
 } from "@roestify/db";
 import { defaultSyncSettings, readShopifyEnv } from "@roestify/shopify";
 import type { RequestLogEntry } from "@roestify/shopify-simulator";
+import { simulatorNodeFlags } from "@roestify/shopify-simulator/node-flags";
 import type { JobHelpers } from "graphile-worker";
 import pg from "pg";
 import { workerNodeFlags } from "../src/node-flags.ts";
@@ -224,7 +225,10 @@ async function main(): Promise<void> {
   try {
     await prepareDatabase(cluster.url);
     await db.connect();
-    const simulatorProcess = child({ BENCH_ROLE: "simulator" }, ["--max-old-space-size=8192"]);
+    const simulatorProcess = child({ BENCH_ROLE: "simulator" }, [
+      ...simulatorNodeFlags,
+      "--max-old-space-size=8192",
+    ]);
     children.push(simulatorProcess);
     const [ready] = (await once(simulatorProcess, "message")) as [
       { url: string; generateMs: number },
@@ -269,8 +273,10 @@ async function main(): Promise<void> {
 
     // (1) and (2): the full sync, its rows per second and peak RSS.
     stage("full sync");
+    await prepareWal(db);
     // Each measured part starts with no dirty pages of earlier work left to write out.
     await db.query("CHECKPOINT");
+    const walInitBefore = await walInitMB(db);
     const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const cpuBefore = { simulator: cpuMs(simulatorProcess.pid), postgres: cpuMs(postmaster) };
     const full = await runJob("full_sync");
@@ -279,6 +285,7 @@ async function main(): Promise<void> {
       simulator: cpuMs(simulatorProcess.pid) - cpuBefore.simulator,
       postgres: cpuMs(postmaster) - cpuBefore.postgres,
     };
+    const fullWalInitMB = (await walInitMB(db)) - walInitBefore;
     const rows = await countRows(db, connectionId);
     const totalRows = Object.values(rows).reduce((sum, n) => sum + n, 0);
     stage("COPY baseline");
@@ -298,6 +305,7 @@ async function main(): Promise<void> {
         ledgerOverlappedMs: round(full.ledgerOverlappedMs),
         rowsPerSecondWithoutLedger: round((totalRows / (full.ms - full.ledgerMs)) * 1000),
         workerMaxRssMB: round(full.maxRssMB),
+        walInitMB: round(fullWalInitMB),
         cpuMs: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, round(ms)])),
         // The share of the machine's cores the three processes kept busy during the job.
         cpuShare:
@@ -313,6 +321,7 @@ async function main(): Promise<void> {
         syncToCopy: Math.round((copy.ms / full.ms) * 100) / 100,
         syncWithoutLedgerToCopy: Math.round((copy.ms / (full.ms - full.ledgerMs)) * 100) / 100,
         msPerTable: copy.msPerTable,
+        walInitMB: round(copy.walInitMB),
       },
       incrementalSync: incremental,
     };
@@ -420,6 +429,7 @@ async function copyBaseline(db: pg.Client) {
   for (const table of mirrorTables) saved.push([table, await copyOut(db, table)]);
   await db.query(`TRUNCATE ${mirrorTables.join(", ")}`);
   await db.query("CHECKPOINT");
+  const walInitBefore = await walInitMB(db);
   const started = performance.now();
   const msPerTable: Record<string, number> = {};
   for (const [table, data] of saved) {
@@ -427,7 +437,36 @@ async function copyBaseline(db: pg.Client) {
     await copyIn(db, table, data);
     msPerTable[table] = Math.round(performance.now() - tableStarted);
   }
-  return { ms: performance.now() - started, msPerTable };
+  const ms = performance.now() - started;
+  return { ms, msPerTable, walInitMB: (await walInitMB(db)) - walInitBefore };
+}
+
+/**
+ * Gives the fresh cluster the WAL segments of a database that has been running: a checkpoint
+ * recycles the segments written since the one before, so without this the full sync alone
+ * created and zero-filled its ~24 segments of 16 MB (on this VM, memory never written before
+ * costs several times more to fill), and the COPY baseline after it reused them.
+ */
+async function prepareWal(db: pg.Client): Promise<void> {
+  const { rows } = await db.query<{ mb: number }>(
+    "SELECT pg_size_bytes(current_setting('max_wal_size')) / 2 ^ 20 AS mb",
+  );
+  await db.query(
+    "SELECT count(pg_logical_emit_message(false, 'bench', repeat('x', 1048576))) FROM generate_series(1, $1)",
+    [Math.round(rows[0]?.mb ?? 1024)],
+  );
+  await db.query("CHECKPOINT");
+}
+
+/** WAL written to initialise new segments so far (`pg_stat_io`), in MB. */
+async function walInitMB(db: pg.Client): Promise<number> {
+  // This session's own counts reach the view only when it flushes them.
+  await db.query("SELECT pg_stat_force_next_flush()");
+  const { rows } = await db.query<{ mb: number }>(
+    `SELECT coalesce(sum(write_bytes), 0) / 2 ^ 20 AS mb FROM pg_stat_io
+     WHERE object = 'wal' AND context = 'init'`,
+  );
+  return Number(rows[0]?.mb ?? 0);
 }
 
 /**

@@ -11,6 +11,7 @@ import { Agent, request } from "node:http";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { start } from "../src/index.ts";
+import { simulatorNodeFlags } from "../src/node-flags.ts";
 import { benchEnv, serverEnv } from "./env.ts";
 
 const SHOP = "bench.myshopify.com";
@@ -55,7 +56,7 @@ async function serve(): Promise<void> {
 async function main(): Promise<void> {
   const server = fork(fileURLToPath(import.meta.url), {
     env: serverEnv(),
-    execArgv: [...process.execArgv, "--max-semi-space-size=64"],
+    execArgv: [...process.execArgv, ...simulatorNodeFlags],
   });
   const [ready] = (await once(server, "message")) as [Ready];
   // node:http with keep-alive costs the client less CPU than fetch, leaving the cores to the server.
