@@ -132,6 +132,20 @@ describe("POST /api/v1/inventory/packagings", () => {
     // The same key in another organisation is another request.
     expect((await packaging("org-idem-2", { sku: "X", quantity: 1 }, "key-1")).status).toBe(201);
   });
+
+  it("keeps a movement to a SKU of its own organisation", async () => {
+    await packaging("org-mine", { sku: "MINE", quantity: 1 });
+    await packaging("org-theirs", { sku: "THEIRS", quantity: 1 });
+    const book = (sku: string) =>
+      db.pool.query(
+        `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+         SELECT 'org-mine', id, 'adjustment', 1, 'adjustment:' || sku, now()
+         FROM inventory_items WHERE sku = $1`,
+        [sku],
+      );
+    await book("MINE");
+    await expect(book("THEIRS")).rejects.toThrow(/foreign key/);
+  });
 });
 
 /**
