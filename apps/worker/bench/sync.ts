@@ -444,8 +444,8 @@ async function copyBaseline(db: pg.Client) {
 /**
  * Gives the fresh cluster the WAL segments of a database that has been running: a checkpoint
  * recycles the segments written since the one before, so without this the full sync alone
- * created and zero-filled its ~24 segments of 16 MB (on this VM, memory never written before
- * costs several times more to fill), and the COPY baseline after it reused them.
+ * created and zero-filled its ~24 segments of 16 MB (on this VM the first write into memory
+ * that has been free for a few seconds costs ~10× more), and the COPY baseline reused them.
  */
 async function prepareWal(db: pg.Client): Promise<void> {
   const { rows } = await db.query<{ mb: number }>(
