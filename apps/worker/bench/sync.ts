@@ -276,7 +276,7 @@ async function main(): Promise<void> {
     await prepareWal(db);
     // Each measured part starts with no dirty pages of earlier work left to write out.
     await db.query("CHECKPOINT");
-    const walInitBefore = await walInitMB(db);
+    const fullWalInit = await walInitSince(db);
     const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const cpuBefore = { simulator: cpuMs(simulatorProcess.pid), postgres: cpuMs(postmaster) };
     const full = await runJob("full_sync");
@@ -285,7 +285,7 @@ async function main(): Promise<void> {
       simulator: cpuMs(simulatorProcess.pid) - cpuBefore.simulator,
       postgres: cpuMs(postmaster) - cpuBefore.postgres,
     };
-    const fullWalInitMB = (await walInitMB(db)) - walInitBefore;
+    const fullWalInitMB = await fullWalInit();
     const rows = await countRows(db, connectionId);
     const totalRows = Object.values(rows).reduce((sum, n) => sum + n, 0);
     stage("COPY baseline");
@@ -429,7 +429,7 @@ async function copyBaseline(db: pg.Client) {
   for (const table of mirrorTables) saved.push([table, await copyOut(db, table)]);
   await db.query(`TRUNCATE ${mirrorTables.join(", ")}`);
   await db.query("CHECKPOINT");
-  const walInitBefore = await walInitMB(db);
+  const walInit = await walInitSince(db);
   const started = performance.now();
   const msPerTable: Record<string, number> = {};
   for (const [table, data] of saved) {
@@ -438,35 +438,35 @@ async function copyBaseline(db: pg.Client) {
     msPerTable[table] = Math.round(performance.now() - tableStarted);
   }
   const ms = performance.now() - started;
-  return { ms, msPerTable, walInitMB: (await walInitMB(db)) - walInitBefore };
+  return { ms, msPerTable, walInitMB: await walInit() };
 }
 
 /**
- * Gives the fresh cluster the WAL segments of a database that has been running: a checkpoint
- * recycles the segments written since the one before, so without this the full sync alone
- * created and zero-filled its ~24 segments of 16 MB (on this VM the first write into memory
- * that has been free for a few seconds costs ~10× more), and the COPY baseline reused them.
+ * Gives the fresh cluster the WAL segments of a database that has been running: `max_wal_size`
+ * of WAL, which the checkpoint after it recycles. Without it the full sync alone created and
+ * zero-filled its ~24 segments of 16 MB (on this VM the first write into memory that has been
+ * free for a few seconds costs ~10× more), and the COPY baseline reused them.
  */
 async function prepareWal(db: pg.Client): Promise<void> {
-  const { rows } = await db.query<{ mb: number }>(
-    "SELECT pg_size_bytes(current_setting('max_wal_size')) / 2 ^ 20 AS mb",
-  );
   await db.query(
-    "SELECT count(pg_logical_emit_message(false, 'bench', repeat('x', 1048576))) FROM generate_series(1, $1)",
-    [Math.round(rows[0]?.mb ?? 1024)],
+    `SELECT count(pg_logical_emit_message(false, 'bench', repeat('x', 1048576)))
+     FROM generate_series(1, pg_size_bytes(current_setting('max_wal_size')) / 1048576)`,
   );
-  await db.query("CHECKPOINT");
 }
 
-/** WAL written to initialise new segments so far (`pg_stat_io`), in MB. */
-async function walInitMB(db: pg.Client): Promise<number> {
-  // This session's own counts reach the view only when it flushes them.
-  await db.query("SELECT pg_stat_force_next_flush()");
-  const { rows } = await db.query<{ mb: number }>(
-    `SELECT coalesce(sum(write_bytes), 0) / 2 ^ 20 AS mb FROM pg_stat_io
-     WHERE object = 'wal' AND context = 'init'`,
-  );
-  return Number(rows[0]?.mb ?? 0);
+/** A reader of the WAL written to initialise new segments (`pg_stat_io`) since now, in MB. */
+async function walInitSince(db: pg.Client): Promise<() => Promise<number>> {
+  const read = async () => {
+    // This session's own counts reach the view only when it flushes them.
+    await db.query("SELECT pg_stat_force_next_flush()");
+    const { rows } = await db.query<{ mb: number }>(
+      `SELECT coalesce(sum(write_bytes), 0) / 2 ^ 20 AS mb FROM pg_stat_io
+       WHERE object = 'wal' AND context = 'init'`,
+    );
+    return Number(rows[0]?.mb ?? 0);
+  };
+  const before = await read();
+  return async () => (await read()) - before;
 }
 
 /**
