@@ -8,7 +8,7 @@ export interface SyncJobRow {
   id: string;
   connection_id: string;
   type: SyncJobType;
-  status: "queued" | "running" | "succeeded" | "failed";
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
   progress: Record<string, string>;
   rows_written: Partial<Record<MirrorTable, number>>;
   state: SyncState;

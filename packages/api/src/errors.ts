@@ -7,8 +7,24 @@ export const apiErrors = {
     status: 402,
     message: "Das Sync-Kontingent deines Tarifs ist für heute aufgebraucht.",
   },
+  forbidden: {
+    status: 403,
+    message: "Diese Aktion ist von dieser Herkunft (Origin) aus nicht erlaubt.",
+  },
   not_found: { status: 404, message: "Nicht gefunden." },
   shopify_not_connected: { status: 409, message: "Es ist kein Shopify-Shop verbunden." },
+  job_conflict: {
+    status: 409,
+    message: "Dieser Job kann in seinem jetzigen Zustand nicht wiederholt oder abgebrochen werden.",
+  },
+  insufficient_stock: {
+    status: 409,
+    message: "Der Bestand würde unter 0 fallen; die Korrektur wurde nicht gebucht.",
+  },
+  idempotency_key_reused: {
+    status: 422,
+    message: "Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet.",
+  },
   payload_too_large: { status: 413, message: "Die Anfrage ist zu groß (höchstens 100 kB)." },
   rate_limited: { status: 429, message: "Zu viele Anfragen. Bitte versuche es später erneut." },
   internal_error: { status: 500, message: "Ein interner Fehler ist aufgetreten." },
