@@ -1,10 +1,6 @@
 import { encryptSql } from "@roestify/db";
-import {
-  applyShopifyToLedger,
-  createAdminClient,
-  gidNumber,
-  pushInventory,
-} from "@roestify/shopify";
+import { applyShopifyToLedger, pushInventory } from "@roestify/inventory";
+import { createAdminClient, gidNumber } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import { startTestApp, testSecrets } from "./testing.ts";

@@ -48,3 +48,30 @@ export async function skuMapping(
   );
   return result.rows[0];
 }
+
+/**
+ * Maps a Roestify SKU to a mirrored variant of the organisation's shop explicitly, or back to
+ * matching by SKU (`variantId` null); a new mapping is pushed afresh.
+ */
+export async function mapSku(
+  db: Queryable,
+  organizationId: string,
+  sku: string,
+  variantId: string | null,
+): Promise<"mapped" | "unknown_variant" | "unknown_sku"> {
+  if (variantId) {
+    const known = await db.query(
+      `SELECT 1 FROM shopify_product_variants v
+       JOIN shopify_connections c ON c.id = v.connection_id
+       WHERE c.organization_id = $1 AND v.shopify_id = $2`,
+      [organizationId, variantId],
+    );
+    if (!known.rowCount) return "unknown_variant";
+  }
+  const updated = await db.query(
+    `UPDATE inventory_items SET shopify_variant_id = $3, push_status = NULL, push_error = NULL
+     WHERE organization_id = $1 AND sku = $2`,
+    [organizationId, sku, variantId],
+  );
+  return updated.rowCount ? "mapped" : "unknown_sku";
+}
