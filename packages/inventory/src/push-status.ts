@@ -1,11 +1,11 @@
 import type { Queryable } from "@roestify/db";
 import { skuMappingSql } from "./mapping.ts";
-import { stockSql } from "./stock.ts";
 
 /** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
 export const pushStatuses = [
   "not_connected",
   "not_mapped",
+  "paused",
   "conflict",
   "pending",
   "in_sync",
@@ -24,18 +24,23 @@ export interface PushTarget {
   shopify_available: number | null;
 }
 
-/** What each mapped SKU of the connection should show at the inventory location, where it differs. */
+/**
+ * What each mapped variant of the connection's SKUs should show at the inventory location, for
+ * the SKUs where one of them differs; nothing while the connection's pushes are paused.
+ */
 const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
-  SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-         greatest(0, stock.available)::int AS target, i.push_status
-  FROM mapped m
-  JOIN inventory_items i ON i.id = m.item_id
-  CROSS JOIN LATERAL (SELECT ${stockSql("m.item_id")} AS available) stock
-  LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-    AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-  WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-    AND l.available IS DISTINCT FROM greatest(0, stock.available)`;
+  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
+  targets AS (
+    SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
+           greatest(0, i.available) AS target, i.push_status
+    FROM mapped m
+    JOIN inventory_items i ON i.id = m.item_id
+    LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
+      AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
+  SELECT * FROM targets t WHERE EXISTS (
+    SELECT 1 FROM targets d WHERE d.item_id = t.item_id AND d.shopify_available IS DISTINCT FROM d.target)
+  ORDER BY t.item_id`;
 
 export async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
   return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
@@ -55,27 +60,22 @@ export async function hasPendingPush(db: Queryable, connectionId: string): Promi
 }
 
 /**
- * `in_sync` when Shopify's last known quantity is what Roestify would push (never below 0);
- * `conflict` stays until a push succeeds; otherwise a push is `pending`.
+ * `paused` while the connection's pushes are switched off; `conflict` stays until a push
+ * succeeds; `in_sync` when every variant shows what Roestify would push; otherwise `pending`.
  */
 export function pushStatus(sku: {
   connection_id: string | null;
-  candidates: number;
-  variant_id: string | null;
+  push_enabled: boolean | null;
+  variants: { shopify_available: number | null }[];
   push_status: PushOutcome | null;
-  shopify_available: number | null;
   available: number;
 }): PushStatus {
   if (!sku.connection_id) return "not_connected";
-  if (sku.candidates > 1) return "conflict";
-  if (!sku.variant_id) return "not_mapped";
+  if (sku.variants.length === 0) return "not_mapped";
+  if (!sku.push_enabled) return "paused";
   if (sku.push_status === "conflict") return "conflict";
-  return sku.shopify_available === Math.max(0, sku.available) ? "in_sync" : "pending";
-}
-
-/** Why a SKU is in conflict, for people: several variants with its SKU, or the last push's error. */
-export function pushError(sku: { candidates: number; push_error: string | null }): string | null {
-  return sku.candidates > 1
-    ? `${sku.candidates} Shopify-Varianten haben diese SKU; bitte eine Zuordnung wählen.`
-    : sku.push_error;
+  const target = Math.max(0, sku.available);
+  return sku.variants.every((variant) => variant.shopify_available === target)
+    ? "in_sync"
+    : "pending";
 }

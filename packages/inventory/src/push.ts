@@ -22,9 +22,10 @@ const locationGid = (id: string) => `gid://shopify/Location/${id}`;
 
 /**
  * Pushes Roestify's stock of every mapped SKU whose target (available, never below 0) differs
- * from Shopify's last known quantity. Each batch compares-and-swaps from that last known quantity
- * with a fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a
- * stale compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
+ * from Shopify's last known quantity of one of its variants; variants sharing a SKU all get its
+ * target in the same call. Each call compares-and-swaps from the last known quantities with a
+ * fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a stale
+ * compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
  * recomputed and the push retried; after 3 stale rounds the SKU is marked `conflict`.
  */
 export async function pushInventory(
@@ -38,8 +39,7 @@ export async function pushInventory(
     const targets = await pushTargets(db, connectionId);
     if (targets.length === 0) return { pushed, conflicts: 0 };
     const stale: PushTarget[] = [];
-    for (let start = 0; start < targets.length; start += batchSize) {
-      const batch = targets.slice(start, start + batchSize);
+    for (const batch of batchesBySku(targets)) {
       const result = await client.request<SetQuantitiesResult>(inventorySetQuantitiesMutation, {
         key: randomUUID(),
         input: {
@@ -61,16 +61,29 @@ export async function pushInventory(
       }
       if (errors.length) throw new Error(`Shopify refused the stock: ${errors[0]?.message}`);
       await recordPushed(db, connectionId, batch);
-      pushed += batch.length;
+      pushed += new Set(batch.map((target) => target.item_id)).size;
     }
     if (stale.length === 0) continue;
     if (round >= staleRetries) {
       await markConflict(db, stale);
-      return { pushed, conflicts: stale.length };
+      return { pushed, conflicts: new Set(stale.map((target) => target.item_id)).size };
     }
     await catchUp();
     await refreshLevels(db, client, connectionId, stale);
   }
+}
+
+/** Calls of at most 250 quantities; the variants of one SKU always go in the same call. */
+function* batchesBySku(targets: PushTarget[]): Generator<PushTarget[]> {
+  let batch: PushTarget[] = [];
+  for (const sku of Map.groupBy(targets, (target) => target.item_id).values()) {
+    if (batch.length + sku.length > batchSize) {
+      yield batch;
+      batch = [];
+    }
+    batch.push(...sku);
+  }
+  if (batch.length) yield batch;
 }
 
 async function recordPushed(db: Queryable, connectionId: string, batch: PushTarget[]) {

@@ -1,41 +1,46 @@
+import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
-import { recordPackaging as record } from "@roestify/inventory";
-import { enqueueJob } from "@roestify/jobs";
+import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
+import { idempotencyKey, performOnce } from "../idempotency.ts";
 import { protectedProcedure } from "../trpc.ts";
+import { queuePush, type StockChange, sku } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
-  sku: z.string().trim().min(1).max(255),
+  sku,
   quantity: z.number().int().min(1).max(100_000),
   packaged_at: z.iso.datetime({ offset: true }).optional(),
   reference: z.string().max(500).optional(),
-  /** The `Idempotency-Key` header: the same key answers with the first answer again. */
-  idempotencyKey: z.string().min(1).max(255).optional(),
+  /** The `Idempotency-Key` header. */
+  idempotencyKey,
 });
 
-/** A packaging run: Roestify's stock of the SKU rises, and the new quantity is queued for Shopify. */
+/**
+ * A packaging run: Roestify's stock of the SKU (made if new) rises, and the new quantity is
+ * queued for Shopify. The packaging's reference is kept as the movement's note.
+ */
 export const recordPackaging = protectedProcedure
   .input(recordPackagingInput)
-  .mutation(async ({ ctx, input }) => {
+  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>
-      record(
-        tx,
-        {
+      performOnce(tx, organizationId, key, { operation: "packaging", body }, async () => {
+        const item = await lockOrCreateSku(tx, organizationId, body.sku);
+        const booked = await bookMovement(tx, {
           organizationId,
-          sku: input.sku,
-          quantity: input.quantity,
-          packagedAt: input.packaged_at,
-          reference: input.reference,
-          idempotencyKey: input.idempotencyKey,
-        },
-        (connectionId) =>
-          enqueueJob(tx, {
-            organizationId,
-            connectionId,
-            type: "inventory_push",
-            requestedBy: `user:${ctx.user.id}`,
-          }),
-      ),
+          itemId: item.id,
+          kind: "packaging",
+          delta: body.quantity,
+          sourceRef: `packaging:${randomUUID()}`,
+          occurredAt: body.packaged_at,
+          note: body.reference,
+        });
+        return {
+          movement_id: booked.movementId,
+          sku: body.sku,
+          available: booked.available,
+          push: await queuePush(tx, ctx.user, item.id),
+        } satisfies StockChange;
+      }),
     );
   });
