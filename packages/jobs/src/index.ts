@@ -1,4 +1,4 @@
-export { enqueueJob, maxAttempts } from "./enqueue.ts";
+export { enqueueJob, maxAttempts, queuedJob } from "./enqueue.ts";
 export { type JobType, jobTypes, type SyncJobPayload, syncJobPayload } from "./job-types.ts";
 export { runJobsUntilIdle, runQueueTickAndJobs } from "./run-until-idle.ts";
 export { startRunner } from "./runner.ts";

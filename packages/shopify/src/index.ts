@@ -26,6 +26,5 @@ export {
   jobAccessToken,
   markReauthRequired,
   ReauthRequiredError,
-  tokenColumns,
-  tokenValues,
+  storeTokens,
 } from "./tokens.ts";

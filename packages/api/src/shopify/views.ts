@@ -1,18 +1,22 @@
-import type { Database, JobType, MirrorTable } from "@roestify/db";
+import type {
+  ConnectionStatus,
+  Database,
+  JobStatus,
+  JobType,
+  MirrorTable,
+  ShopifyConnection,
+  ShopifyLocation,
+  ShopifySyncJob,
+} from "@roestify/db";
 import { mirrorTables } from "@roestify/db";
-
-type Prisma = Database["prisma"];
-type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
-type Location = Awaited<ReturnType<Prisma["shopifyLocation"]["findMany"]>>[number];
-type SyncJob = NonNullable<Awaited<ReturnType<Prisma["shopifySyncJob"]["findUnique"]>>>;
 
 export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
 
 /** A connection as the API shows it: never a token, not even encrypted. */
-export function connectionView(connection: Connection, locations: Location[]) {
+export function connectionView(connection: ShopifyConnection, locations: ShopifyLocation[]) {
   return {
     shop: connection.shop,
-    status: connection.status,
+    status: connection.status as ConnectionStatus,
     scopes: connection.scopes.split(",").filter(Boolean),
     connected_at: connection.connectedAt.toISOString(),
     locations: locations.map((location) => ({
@@ -27,11 +31,11 @@ export function connectionView(connection: Connection, locations: Location[]) {
   };
 }
 
-export function jobView(job: SyncJob) {
+export function jobView(job: ShopifySyncJob) {
   return {
     id: job.id,
     type: job.type as JobType,
-    status: job.status,
+    status: job.status as JobStatus,
     attempts: job.attempts,
     max_attempts: job.maxAttempts,
     progress: job.progress,
