@@ -31,6 +31,9 @@ export function createDatabase(connectionString: string, options: { max?: number
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
+  // A client's own errors reject its queries; unhandled, they would crash the process (and
+  // graphile-worker, sharing the pool for its utilities, insists on the handler).
+  pool.on("connect", (client) => client.on("error", () => {}));
   // Prisma's adapter takes the pool as it is (and leaves ending it to us).
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
