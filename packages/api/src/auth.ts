@@ -13,6 +13,18 @@ const claims = z.object({
   exp: z.number(),
 });
 
+const keys = new Map<string, Uint8Array>();
+
+/** The HS256 key of a secret, encoded once per process rather than once per request. */
+export function jwtKey(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /**
  * The user a `Bearer` JWT names. Only HS256 with our secret is accepted (so neither `none` nor a
  * public-key algorithm can be smuggled in); `sub`, `org` and `exp` are required.

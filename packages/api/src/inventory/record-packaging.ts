@@ -14,12 +14,15 @@ export const recordPackagingInput = z.object({
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
 
-type Answer = {
-  movement_id: string;
-  sku: string;
-  available: number;
-  push: "queued" | "not_connected" | "not_mapped";
-};
+export const packagingAnswer = z
+  .object({
+    movement_id: z.uuid(),
+    sku: z.string(),
+    available: z.number().int(),
+    push: z.enum(["queued", "not_connected", "not_mapped"]),
+  })
+  .meta({ id: "StockChange" });
+type Answer = z.infer<typeof packagingAnswer>;
 
 /**
  * A packaging run: Roestify's stock of the SKU rises, and the new quantity is queued for Shopify.
@@ -27,7 +30,18 @@ type Answer = {
  * returned for every repetition, so nothing is recorded or pushed twice.
  */
 export const recordPackaging = protectedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/inventory/packagings",
+      summary: "Abpackung buchen",
+      status: 201,
+      headers: { "Idempotency-Key": "idempotencyKey" },
+      errors: ["idempotency_key_reused"],
+    },
+  })
   .input(recordPackagingInput)
+  .output(packagingAnswer)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, async (tx) => {

@@ -13,7 +13,16 @@ export const setMappingInput = z.object({
 
 /** Maps a Roestify SKU to a Shopify variant explicitly (e.g. to settle a SKU conflict). */
 export const setMapping = protectedProcedure
+  .meta({
+    rest: {
+      method: "PUT",
+      path: "/api/v1/inventory/{sku}/mapping",
+      summary: "SKU einer Shopify-Variante zuordnen",
+      errors: ["not_found"],
+    },
+  })
   .input(setMappingInput)
+  .output(setMappingInput)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const variantId = input.shopify_variant_id?.split("/").pop() ?? null;

@@ -4,26 +4,36 @@ import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 
-const stateLifetimeMs = 10 * 60 * 1000;
+const stateLifetimeSeconds = 10 * 60;
 
-export const authorizeInput = z.object({ shop: z.unknown().optional() });
+// Any text: a domain that is not a shop's is answered with `invalid_shop`, not a validation error.
+export const authorizeInput = z.object({ shop: z.string().optional() });
 
-/** Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. */
+/**
+ * Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. A
+ * mutation (it stores the state), so a client never repeats it on its own; REST keeps `GET`.
+ */
 export const authorize = rateLimitedProcedure("authorize")
+  .meta({
+    rest: {
+      method: "GET",
+      path: "/api/v1/shopify/oauth/authorize",
+      summary: "OAuth mit einem Shop beginnen",
+      errors: ["invalid_shop"],
+    },
+  })
   .input(authorizeInput)
-  .query(async ({ ctx, input }) => {
+  .output(z.object({ authorize_url: z.url() }))
+  .mutation(async ({ ctx, input }) => {
     const shop = normalizeShopDomain(input.shop);
     if (!shop) throw new ApiError("invalid_shop");
     const state = randomUUID();
-    await ctx.db.prisma.shopifyOAuthState.create({
-      data: {
-        id: state,
-        organizationId: ctx.user.organizationId,
-        userId: ctx.user.id,
-        shop,
-        expiresAt: new Date(Date.now() + stateLifetimeMs),
-      },
-    });
+    // The database's clock sets both `created_at` and `expires_at`, so the lifetime is exact.
+    await ctx.db.pool.query(
+      `INSERT INTO shopify_oauth_states (id, organization_id, user_id, shop, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [state, ctx.user.organizationId, ctx.user.id, shop, stateLifetimeSeconds],
+    );
     return {
       authorize_url: authorizeUrl(ctx.shopify, {
         shop,

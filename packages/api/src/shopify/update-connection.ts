@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { connectionView } from "./views.ts";
+import { connectionSchema, readConnection } from "./views.ts";
 
 export const updateConnectionInput = z.object({
   inventory_location_id: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "keine Location-GID"),
@@ -9,7 +9,16 @@ export const updateConnectionInput = z.object({
 
 /** Chooses the location Roestify's stock is pushed to: one of the connection's synced locations. */
 export const updateConnection = protectedProcedure
+  .meta({
+    rest: {
+      method: "PATCH",
+      path: "/api/v1/shopify/connection",
+      summary: "Lagerort für den Bestandsabgleich wählen",
+      errors: ["shopify_not_connected"],
+    },
+  })
   .input(updateConnectionInput)
+  .output(connectionSchema)
   .mutation(async ({ ctx, input }) => {
     const { prisma } = ctx.db;
     const connection = await prisma.shopifyConnection.findUnique({
@@ -17,19 +26,20 @@ export const updateConnection = protectedProcedure
     });
     if (!connection) throw new ApiError("shopify_not_connected");
     const locationId = BigInt(input.inventory_location_id.split("/").pop() as string);
-    const locations = await prisma.shopifyLocation.findMany({
-      where: { connectionId: connection.id },
-      orderBy: { shopifyId: "asc" },
+    const location = await prisma.shopifyLocation.findFirst({
+      where: { connectionId: connection.id, shopifyId: locationId },
     });
-    if (!locations.some((location) => location.shopifyId === locationId)) {
+    if (!location) {
       throw new ApiError("invalid_request", {
         message: "Diese Location gehört nicht zum verbundenen Shop.",
         details: [{ path: ["inventory_location_id"], message: "unknown location" }],
       });
     }
-    const updated = await prisma.shopifyConnection.update({
+    await prisma.shopifyConnection.update({
       where: { id: connection.id },
       data: { inventoryLocationId: locationId, updatedAt: new Date() },
     });
-    return connectionView(updated, locations);
+    return readConnection(ctx.db.pool, ctx.user.organizationId) as Promise<
+      z.input<typeof connectionSchema>
+    >;
   });
