@@ -34,7 +34,8 @@ export const list = protectedProcedure
   .meta({ rest: { method: "GET", path: "/api/v1/inventory", summary: "Bestand jeder SKU" } })
   .output(z.array(inventoryItemSchema))
   .query(async ({ ctx }) => {
-    const rows = await ctx.db.pool.query<{
+    // Prepared once per pooled connection: planning it would cost more than running it.
+  const rows = await ctx.db.pool.query<{
       sku: string;
       title: string | null;
       available: number;

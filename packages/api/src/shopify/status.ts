@@ -35,7 +35,12 @@ export const status = protectedProcedure
   })
   .output(statusSchema)
   .query(async ({ ctx }) => {
-    const result = await ctx.db.pool.query(statusSql, [ctx.user.organizationId, mirrorTables]);
+    // Prepared once per pooled connection: planning it would cost more than running it.
+    const result = await ctx.db.pool.query({
+      name: "shopify.status",
+      text: statusSql,
+      values: [ctx.user.organizationId, mirrorTables],
+    });
     const row = result.rows[0];
     const job = (type: string) => (row[type] ? jobView(row[type] as JobRow) : null);
     return {

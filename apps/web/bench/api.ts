@@ -1,0 +1,271 @@
+/**
+ * Benchmark of the REST API's throughput (`pnpm bench:api`): autocannon with 200 connections,
+ * 10 s per route, one run, against a bare Express 5 route doing one indexed SELECT through `pg`
+ * on the same database, then the web process as `pnpm --filter @roestify/web start` runs it
+ * (default logging, its own pool), signed in as one organisation with a connected shop. `status`
+ * is measured with 100 mirror rows and again with 1,000,000 (BENCH_MIRROR_ROWS): it must cost
+ * the same. Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the
+ * run stops by itself (at the latest after BENCH_TIMEOUT_S, 600).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encryptSql, parseEnv, prepareDatabase, startEmbeddedPostgres } from "@roestify/db";
+import autocannon from "autocannon";
+import express from "express";
+import { SignJWT } from "jose";
+import pg from "pg";
+import { z } from "zod";
+
+const env = parseEnv(
+  z.object({
+    BENCH_ROLE: z.enum(["bare"]).optional(),
+    BENCH_DATABASE_URL: z.string().optional(),
+    BENCH_SECONDS: z.coerce.number().int().min(1).default(10),
+    BENCH_CONNECTIONS: z.coerce.number().int().min(1).default(200),
+    BENCH_MIRROR_ROWS: z.coerce.number().int().min(0).default(1_000_000),
+    BENCH_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+  }),
+  process.env,
+);
+
+const ports = { postgres: 3155, web: 3156, bare: 3157 };
+const organizationId = "bench-roesterei";
+const secrets = {
+  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
+  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
+  SHOPIFY_API_KEY: "bench-api-key",
+  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
+  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
+};
+
+if (env.BENCH_ROLE === "bare") await serveBare(env.BENCH_DATABASE_URL as string);
+else await main();
+
+/** The baseline: Express 5 and `pg` (a pool of 10, as the web process has), one indexed SELECT. */
+async function serveBare(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const app = express();
+  app.get("/bare/jobs/:id", async (req, res) => {
+    const result = await pool.query("SELECT * FROM shopify_sync_jobs WHERE id = $1", [
+      req.params.id,
+    ]);
+    res.json({ data: result.rows[0] ?? null });
+  });
+  app.listen(ports.bare, "127.0.0.1", () => process.send?.("ready"));
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-api-"));
+  const children: ChildProcess[] = [];
+  const timeout = setTimeout(() => {
+    console.error(`bench:api: stopped after ${env.BENCH_TIMEOUT_S} s`);
+    for (const child of children) child.kill();
+    process.exit(1);
+  }, env.BENCH_TIMEOUT_S * 1000);
+  const cluster = await startEmbeddedPostgres({ dataDir, port: ports.postgres, persistent: false });
+  try {
+    await prepareDatabase(cluster.url);
+    const db = new pg.Pool({ connectionString: cluster.url, max: 2 });
+    const { jobId } = await seed(db);
+    const start = async (script: string, extra: Record<string, string>) => {
+      const child = fork(script, [], {
+        env: { ...process.env, ...extra },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
+      children.push(child);
+      return child;
+    };
+    const bare = await start(fileURLToPath(import.meta.url), {
+      BENCH_ROLE: "bare",
+      BENCH_DATABASE_URL: cluster.url,
+    });
+    await once(bare, "message");
+    await start(fileURLToPath(new URL("../src/main.ts", import.meta.url)), {
+      ...secrets,
+      DATABASE_URL: cluster.url,
+      PORT: String(ports.web),
+      HOST: "127.0.0.1",
+      APP_URL: `http://127.0.0.1:${ports.web}`,
+    });
+    const web = `http://127.0.0.1:${ports.web}`;
+    await waitFor(`${web}/healthz`);
+    const authorization = `Bearer ${await new SignJWT({ org: organizationId })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("bench-user")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET))}`;
+    const jobsList = (await fetch(`${web}/api/v1/shopify/jobs`, { headers: { authorization } }))
+      .status;
+
+    const results: Record<string, Result> = {};
+    results["bare Express 5 + pg"] = await measure(
+      `http://127.0.0.1:${ports.bare}/bare/jobs/${jobId}`,
+    );
+    const route = (path: string) => measure(`${web}${path}`, authorization);
+    const few = await mirrorRows(db);
+    results[`GET /api/v1/shopify/status (${few} mirror rows)`] =
+      await route("/api/v1/shopify/status");
+    results["GET /api/v1/shopify/jobs/:id"] = await route(`/api/v1/shopify/jobs/${jobId}`);
+    if (jobsList === 200) results["GET /api/v1/shopify/jobs"] = await route("/api/v1/shopify/jobs");
+    results["GET /api/v1/inventory"] = await route("/api/v1/inventory");
+    const filled = await fillMirrors(db, env.BENCH_MIRROR_ROWS);
+    results[
+      `GET /api/v1/shopify/status (${(await mirrorRows(db)).toLocaleString("en")} mirror rows)`
+    ] = await route("/api/v1/shopify/status");
+
+    const bareRate = results["bare Express 5 + pg"]?.requestsPerSecond ?? 1;
+    console.log(
+      JSON.stringify(
+        {
+          machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+          settings: { connections: env.BENCH_CONNECTIONS, seconds: env.BENCH_SECONDS },
+          mirrorFillSeconds: filled,
+          jobsList: jobsList === 200 ? "measured" : `GET /api/v1/shopify/jobs answered ${jobsList}`,
+        },
+        null,
+        2,
+      ),
+    );
+    console.table(
+      Object.fromEntries(
+        Object.entries(results).map(([name, result]) => [
+          name,
+          { ...result, toBare: Math.round((result.requestsPerSecond / bareRate) * 100) / 100 },
+        ]),
+      ),
+    );
+    await db.end();
+  } finally {
+    clearTimeout(timeout);
+    for (const child of children) child.kill();
+    await Promise.all(
+      children.map((child) => (child.exitCode === null ? once(child, "exit") : null)),
+    );
+    await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Result {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(url: string, authorization?: string): Promise<Result> {
+  const result = await autocannon({
+    url,
+    connections: env.BENCH_CONNECTIONS,
+    duration: env.BENCH_SECONDS,
+    headers: authorization ? { authorization } : {},
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function waitFor(url: string) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/**
+ * One roastery as a new user has it after a first sync: a connected shop with two locations, a
+ * job of each type (and 300 older ones), 50 SKUs with 20 movements each, mapped to mirrored
+ * variants, and 100 mirror rows. Returns the newest job's id.
+ */
+async function seed(db: pg.Pool): Promise<{ jobId: string }> {
+  await db.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
+  const connection = await db.query<{ id: string }>(
+    `INSERT INTO shopify_connections
+       (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, 'bench.myshopify.com', 'read_products', '2026-10', ${encryptSql("$2", "$3")}, 101)
+     RETURNING id`,
+    [organizationId, "shpat_bench", secrets.TOKEN_ENCRYPTION_KEY],
+  );
+  const connectionId = connection.rows[0]?.id as string;
+  await db.query(
+    `INSERT INTO shopify_locations (connection_id, shopify_id, name, is_primary, raw)
+     VALUES ($1, 101, 'Rösterei', true, '{}'), ($1, 102, 'Lager', false, '{}')`,
+    [connectionId],
+  );
+  await db.query(
+    `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, status, requested_by, created_at)
+     SELECT $1, $2, (ARRAY['full_sync', 'incremental_sync', 'inventory_push'])[1 + n % 3],
+            'succeeded', 'bench', now() - n * interval '1 minute'
+     FROM generate_series(1, 303) n`,
+    [organizationId, connectionId],
+  );
+  const job = await db.query<{ id: string }>(
+    "SELECT id FROM shopify_sync_jobs ORDER BY created_at DESC LIMIT 1",
+  );
+  await db.query(
+    `INSERT INTO shopify_products (connection_id, shopify_id, title, handle, status, raw, shopify_updated_at)
+     SELECT $1, n, 'Kaffee ' || n, 'kaffee-' || n, 'ACTIVE', '{}', now() FROM generate_series(1, 50) n`,
+    [connectionId],
+  );
+  await db.query(
+    `INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
+     SELECT $1, 1000 + n, n, '1 kg', 'SKU-' || n, 5000 + n, '{}' FROM generate_series(1, 50) n`,
+    [connectionId],
+  );
+  await db.query(
+    `INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
+     SELECT $1, 5000 + n, 101, 20, '{}' FROM generate_series(1, 50) n`,
+    [connectionId],
+  );
+  await db.query(
+    `INSERT INTO inventory_items (organization_id, sku, title)
+     SELECT $1, 'SKU-' || n, 'Kaffee ' || n FROM generate_series(1, 50) n`,
+    [organizationId],
+  );
+  await db.query(
+    `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+     SELECT $1, i.id, 'packaging', 1, 'bench:' || i.sku || ':' || n, now()
+     FROM inventory_items i, generate_series(1, 20) n`,
+    [organizationId],
+  );
+  await db.query("ANALYZE");
+  return { jobId: job.rows[0]?.id as string };
+}
+
+/** Adds products until the connection's mirrors hold `rows` rows in all; answers the seconds. */
+async function fillMirrors(db: pg.Pool, rows: number) {
+  const started = performance.now();
+  await db.query(
+    `INSERT INTO shopify_products (connection_id, shopify_id, title, handle, status, raw, shopify_updated_at)
+     SELECT c.id, 100000 + n, 'Kaffee ' || n, 'kaffee-' || n, 'ACTIVE', '{"id": 1}', now()
+     FROM shopify_connections c, generate_series(1, $1::int - 150) n`,
+    [rows],
+  );
+  await db.query("ANALYZE");
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+
+/** The mirrors' rows, counted (not the maintained counts the route reads). */
+async function mirrorRows(db: pg.Pool): Promise<number> {
+  const counted = await db.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM shopify_products) + (SELECT count(*) FROM shopify_product_variants)
+       + (SELECT count(*) FROM shopify_inventory_levels) AS n`,
+  );
+  return Number(counted.rows[0]?.n);
+}
