@@ -175,6 +175,24 @@ describe("every answer validates against the document", () => {
       (await packaging({ sku: "BRA-1000", quantity: 5 }, { "idempotency-key": "k1" })).status,
     ).toBe(201);
     expect((await packaging({ sku: "BRA-1000", quantity: 0 })).status).toBe(400);
+    expect(
+      (await packaging({ sku: "BRA-1000", quantity: 6 }, { "idempotency-key": "k1" })).status,
+    ).toBe(422);
+    const adjustment = (body: unknown) =>
+      call("POST", "/api/v1/inventory/adjustments", { org: "org-stock", body });
+    expect((await adjustment({ sku: "BRA-1000", delta: -2, reason: "correction" })).status).toBe(
+      201,
+    );
+    expect(
+      (await adjustment({ sku: "BRA-1000", counted: 3, reason: "stocktake" })).body.data,
+    ).toMatchObject({ movement_id: null, available: 3 });
+    expect((await adjustment({ sku: "BRA-1000", delta: -4, reason: "write_off" })).status).toBe(
+      409,
+    );
+    expect((await adjustment({ sku: "NOPE", delta: 1, reason: "sample" })).status).toBe(404);
+    expect(
+      (await adjustment({ sku: "BRA-1000", delta: 1, counted: 1, reason: "sample" })).status,
+    ).toBe(400);
     const tooLarge = await call("POST", "/api/v1/inventory/packagings", {
       org: "org-stock",
       rawBody: JSON.stringify({ sku: "x".repeat(120_000), quantity: 1 }),
@@ -189,12 +207,14 @@ describe("every answer validates against the document", () => {
     const mapping = (sku: string, body: unknown) =>
       call("PUT", "/api/v1/inventory/{sku}/mapping", { org: "org-stock", params: { sku }, body });
     expect(
-      (await mapping("BRA-1000", { shopify_variant_id: "gid://shopify/ProductVariant/7" })).status,
+      (await mapping("BRA-1000", { shopify_variant_ids: ["gid://shopify/ProductVariant/7"] }))
+        .status,
     ).toBe(200);
     expect(
-      (await mapping("BRA-1000", { shopify_variant_id: "gid://shopify/ProductVariant/8" })).status,
+      (await mapping("BRA-1000", { shopify_variant_ids: ["gid://shopify/ProductVariant/8"] }))
+        .status,
     ).toBe(400);
-    expect((await mapping("NOPE", { shopify_variant_id: null })).status).toBe(404);
+    expect((await mapping("NOPE", { shopify_variant_ids: null })).status).toBe(404);
   });
 });
 

@@ -51,6 +51,8 @@ export const connectionSchema = z
       }),
     ),
     inventory_location_id: gid("Location").nullable(),
+    /** While false, nothing is pushed to the shop (stock is still booked). */
+    inventory_push_enabled: z.boolean(),
   })
   .meta({ id: "Connection" });
 
@@ -79,6 +81,7 @@ export const connectionJsonSql = `(
   SELECT jsonb_build_object(
     'shop', c.shop, 'status', c.status, 'scopes', c.scopes, 'connected_at', c.connected_at,
     'inventory_location_id', c.inventory_location_id::text,
+    'inventory_push_enabled', c.inventory_push_enabled,
     'locations', (
       SELECT coalesce(jsonb_agg(jsonb_build_object(
         'id', l.shopify_id::text, 'name', l.name, 'is_primary', l.is_primary,
@@ -92,6 +95,7 @@ interface ConnectionJson {
   scopes: string;
   connected_at: string;
   inventory_location_id: string | null;
+  inventory_push_enabled: boolean;
   locations: { id: string; name: string; is_primary: boolean; is_active: boolean }[];
 }
 
@@ -109,6 +113,7 @@ export function connectionView(connection: ConnectionJson): z.input<typeof conne
       connection.inventory_location_id === null
         ? null
         : locationGid(connection.inventory_location_id),
+    inventory_push_enabled: connection.inventory_push_enabled,
   };
 }
 
