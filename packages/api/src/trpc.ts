@@ -61,7 +61,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof TRPCError) {
     if (error.cause instanceof ApiError) return error.cause;
-    if (error.cause instanceof ZodError) {
+    // Input only: an output that fails its schema is our fault, an internal error.
+    if (error.code === "BAD_REQUEST" && error.cause instanceof ZodError) {
       return new ApiError("invalid_request", { details: error.cause.issues });
     }
     if (error.code === "NOT_FOUND") return new ApiError("not_found");
