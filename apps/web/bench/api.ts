@@ -3,13 +3,15 @@
  * 10 s per route, one run, against a bare Express 5 route doing one indexed SELECT through `pg`
  * on the same database, then the web process as `pnpm --filter @roestify/web start` runs it
  * (default logging, its own pool), signed in as one organisation with a connected shop. `status`
- * is measured with 100 mirror rows and again with 1,000,000 (BENCH_MIRROR_ROWS): it must cost
- * the same. Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the
+ * is measured with 150 mirror rows and again with 1,000,000 (BENCH_MIRROR_ROWS): it must cost
+ * the same. Each route runs right after a run of the bare route, and each run reports the CPU
+ * time its server process and PostgreSQL spent per request, so that a machine shared with other
+ * work still gives comparable figures (requests/s move with the load, CPU per request hardly). Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the
  * run stops by itself (at the latest after BENCH_TIMEOUT_S, 600).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +30,8 @@ const env = parseEnv(
     BENCH_CONNECTIONS: z.coerce.number().int().min(1).default(200),
     BENCH_MIRROR_ROWS: z.coerce.number().int().min(0).default(1_000_000),
     BENCH_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+    /** Node flags of the web process, e.g. `--cpu-prof` to see where its time goes. */
+    BENCH_WEB_ARGS: z.string().default(""),
   }),
   process.env,
 );
@@ -71,8 +75,13 @@ async function main() {
     await prepareDatabase(cluster.url);
     const db = new pg.Pool({ connectionString: cluster.url, max: 2 });
     const { jobId } = await seed(db);
-    const start = async (script: string, extra: Record<string, string>) => {
+    const start = async (
+      script: string,
+      extra: Record<string, string>,
+      execArgv: string[] = [],
+    ) => {
       const child = fork(script, [], {
+        execArgv,
         env: { ...process.env, ...extra },
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       });
@@ -84,13 +93,17 @@ async function main() {
       BENCH_DATABASE_URL: cluster.url,
     });
     await once(bare, "message");
-    await start(fileURLToPath(new URL("../src/main.ts", import.meta.url)), {
-      ...secrets,
-      DATABASE_URL: cluster.url,
-      PORT: String(ports.web),
-      HOST: "127.0.0.1",
-      APP_URL: `http://127.0.0.1:${ports.web}`,
-    });
+    const webProcess = await start(
+      fileURLToPath(new URL("../src/main.ts", import.meta.url)),
+      {
+        ...secrets,
+        DATABASE_URL: cluster.url,
+        PORT: String(ports.web),
+        HOST: "127.0.0.1",
+        APP_URL: `http://127.0.0.1:${ports.web}`,
+      },
+      env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
+    );
     const web = `http://127.0.0.1:${ports.web}`;
     await waitFor(`${web}/healthz`);
     const authorization = `Bearer ${await new SignJWT({ org: organizationId })
@@ -101,23 +114,52 @@ async function main() {
     const jobsList = (await fetch(`${web}/api/v1/shopify/jobs`, { headers: { authorization } }))
       .status;
 
-    const results: Record<string, Result> = {};
-    results["bare Express 5 + pg"] = await measure(
-      `http://127.0.0.1:${ports.bare}/bare/jobs/${jobId}`,
-    );
-    const route = (path: string) => measure(`${web}${path}`, authorization);
-    const few = await mirrorRows(db);
-    results[`GET /api/v1/shopify/status (${few} mirror rows)`] =
-      await route("/api/v1/shopify/status");
-    results["GET /api/v1/shopify/jobs/:id"] = await route(`/api/v1/shopify/jobs/${jobId}`);
-    if (jobsList === 200) results["GET /api/v1/shopify/jobs"] = await route("/api/v1/shopify/jobs");
-    results["GET /api/v1/inventory"] = await route("/api/v1/inventory");
+    const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const bareRoute = () =>
+      measure(`http://127.0.0.1:${ports.bare}/bare/jobs/${jobId}`, {
+        pid: bare.pid as number,
+        postmaster,
+      });
+    const rows: Record<string, Result & { toBare: number; cpuToBare: number }> = {};
+    // Each route right after a bare run, compared with that one.
+    const route = async (name: string, path: string) => {
+      const baseline = await bareRoute();
+      rows[`bare Express 5 + pg (before ${name})`] = { ...baseline, toBare: 1, cpuToBare: 1 };
+      const result = await measure(
+        `${web}${path}`,
+        { pid: webProcess.pid as number, postmaster },
+        authorization,
+      );
+      rows[name] = {
+        ...result,
+        toBare: Math.round((result.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100,
+        cpuToBare: Math.round((baseline.cpuMsPerRequest / result.cpuMsPerRequest) * 100) / 100,
+      };
+    };
+    // Warm-up, not reported: the JIT, the pools' connections and their prepared statements.
+    for (const path of [
+      "/api/v1/shopify/status",
+      `/api/v1/shopify/jobs/${jobId}`,
+      "/api/v1/inventory",
+    ]) {
+      await autocannon({
+        url: `${web}${path}`,
+        connections: 20,
+        duration: 2,
+        headers: { authorization },
+      });
+    }
+    await bareRoute();
+    await route(`status, ${await mirrorRows(db)} mirror rows`, "/api/v1/shopify/status");
+    await route("jobs/:id", `/api/v1/shopify/jobs/${jobId}`);
+    if (jobsList === 200) await route("jobs", "/api/v1/shopify/jobs");
+    await route("inventory", "/api/v1/inventory");
     const filled = await fillMirrors(db, env.BENCH_MIRROR_ROWS);
-    results[
-      `GET /api/v1/shopify/status (${(await mirrorRows(db)).toLocaleString("en")} mirror rows)`
-    ] = await route("/api/v1/shopify/status");
+    await route(
+      `status, ${(await mirrorRows(db)).toLocaleString("en")} mirror rows`,
+      "/api/v1/shopify/status",
+    );
 
-    const bareRate = results["bare Express 5 + pg"]?.requestsPerSecond ?? 1;
     console.log(
       JSON.stringify(
         {
@@ -130,18 +172,15 @@ async function main() {
         2,
       ),
     );
-    console.table(
-      Object.fromEntries(
-        Object.entries(results).map(([name, result]) => [
-          name,
-          { ...result, toBare: Math.round((result.requestsPerSecond / bareRate) * 100) / 100 },
-        ]),
-      ),
-    );
+    // toBare: requests/s against the bare run just before; cpuToBare: the bare route's CPU per
+    // request divided by the route's (the share of the bare route's throughput the route would
+    // reach on the same CPU).
+    console.table(rows);
     await db.end();
   } finally {
     clearTimeout(timeout);
-    for (const child of children) child.kill();
+    // SIGINT: the web process stops cleanly (and writes a --cpu-prof profile).
+    for (const child of children) child.kill("SIGINT");
     await Promise.all(
       children.map((child) => (child.exitCode === null ? once(child, "exit") : null)),
     );
@@ -156,21 +195,58 @@ interface Result {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** CPU time of the server process and of PostgreSQL per request, in ms. */
+  cpuMsPerRequest: number;
 }
 
-async function measure(url: string, authorization?: string): Promise<Result> {
+/** CPU time (user + system, ms) of the processes, from /proc (Linux). */
+function cpuMs(pids: number[]): number {
+  const ticks = pids.map((pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0; // the process has ended
+    }
+  });
+  return ticks.reduce((sum, n) => sum + n, 0) * 10;
+}
+
+/** The postmaster and its children: the backends serving the pools, and its workers. */
+function postgresPids(postmaster: number): number[] {
+  const children = readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      return Number(stat.split(") ")[1]?.split(" ")[1]) === postmaster;
+    } catch {
+      return false;
+    }
+  });
+  return [postmaster, ...children.map(Number)];
+}
+
+async function measure(
+  url: string,
+  server: { pid: number; postmaster: number },
+  authorization?: string,
+): Promise<Result> {
+  const pids = [server.pid, ...postgresPids(server.postmaster)];
+  const before = cpuMs(pids);
   const result = await autocannon({
     url,
     connections: env.BENCH_CONNECTIONS,
     duration: env.BENCH_SECONDS,
     headers: authorization ? { authorization } : {},
   });
+  const used = cpuMs(pids) - before;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpuMsPerRequest: Math.round((used / Math.max(1, result.requests.total)) * 1000) / 1000,
   };
 }
 

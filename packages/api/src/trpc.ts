@@ -100,7 +100,7 @@ export const publicProcedure = t.procedure.use(apiErrors);
 export const protectedProcedure = publicProcedure
   .meta({ auth: "user" })
   .use(async ({ ctx, next }) => {
-    const user = await authenticate(ctx.authorization, jwtKey(ctx.env.AUTH_JWT_SECRET));
+    const user = await authenticate(ctx.authorization, await jwtKey(ctx.env.AUTH_JWT_SECRET));
     await ensureOrganization(ctx.db, user.organizationId);
     return next({ ctx: { ...ctx, user } });
   });
