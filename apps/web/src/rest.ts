@@ -1,4 +1,5 @@
-import { createCaller, type RestRoute, restRoutes, type Services } from "@roestify/api";
+import { createCaller, type RestRoute, restRoutes } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import { type Request, type RequestHandler, Router } from "express";
 
 type Caller = ReturnType<typeof createCaller>;

@@ -1,21 +1,10 @@
-import type { Database } from "@roestify/db";
-import type { ShopifyEnv } from "@roestify/shopify";
+import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { authenticate, jwtKey } from "./auth.ts";
-import type { ApiEnv } from "./env.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
-import type { Logger } from "./logger.ts";
 import { ensureOrganization } from "./organizations.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
-
-/** What every procedure can use; created once per process. */
-export interface Services {
-  db: Database;
-  env: ApiEnv;
-  shopify: ShopifyEnv;
-  log: Logger;
-}
 
 /**
  * A procedure's REST route (`rest`), from which the REST shim and the OpenAPI document are made;

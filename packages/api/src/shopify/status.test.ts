@@ -1,8 +1,8 @@
 import { createTestDatabase } from "@roestify/db/testing";
+import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { createCaller } from "../root.ts";
-import { testSecrets, testServices } from "../testing.ts";
 
 const db = await createTestDatabase();
 const services = testServices(db);

@@ -1,11 +1,10 @@
-import { mirrorTables } from "@roestify/db";
+import { jobTypes, mirrorTables } from "@roestify/db";
 import { protectedProcedure } from "../trpc.ts";
 import {
   connectionJsonSql,
   connectionView,
   type JobRow,
   jobColumns,
-  jobTypes,
   jobView,
   statusSchema,
   zeroCounts,

@@ -1,10 +1,15 @@
-import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
+import {
+  type ConnectionStatus,
+  connectionStatuses,
+  type JobStatus,
+  type JobType,
+  jobStatuses,
+  jobTypes,
+  type MirrorTable,
+  mirrorTables,
+  type Queryable,
+} from "@roestify/db";
 import { z } from "zod";
-
-export const jobTypes = ["full_sync", "incremental_sync", "inventory_push"] as const;
-export type JobType = (typeof jobTypes)[number];
-export const jobStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
-export const connectionStatuses = ["active", "reauth_required", "disconnected"] as const;
 
 const timestamp = z.iso.datetime();
 const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`));
@@ -102,7 +107,7 @@ interface ConnectionJson {
 export function connectionView(connection: ConnectionJson): z.input<typeof connectionSchema> {
   return {
     shop: connection.shop,
-    status: connection.status as (typeof connectionStatuses)[number],
+    status: connection.status as ConnectionStatus,
     scopes: connection.scopes.split(",").filter(Boolean),
     connected_at: iso(connection.connected_at),
     locations: connection.locations.map((location) => ({
@@ -139,7 +144,7 @@ export function jobView(job: JobRow): z.input<typeof jobSchema> {
   return {
     id: job.id,
     type: job.type as JobType,
-    status: job.status as (typeof jobStatuses)[number],
+    status: job.status as JobStatus,
     attempts: job.attempts,
     max_attempts: job.max_attempts,
     progress: job.progress,
