@@ -8,6 +8,7 @@ import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export function createApp(services: Services) {
   const app = express();
@@ -23,7 +24,9 @@ export function createApp(services: Services) {
       },
     }),
   );
-  // Every body is JSON here; anything over 100 kB is refused before it is read in full.
+  // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
+  app.use(webhookRoutes(services));
+  // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));
@@ -73,6 +76,16 @@ export function createApp(services: Services) {
   app.patch(
     "/api/v1/shopify/connection",
     restRoute(services, (caller, req) => caller.shopify.updateConnection(req.body)),
+  );
+  app.delete(
+    "/api/v1/shopify/connection",
+    restRoute(services, (caller, req) =>
+      caller.shopify.disconnect({ purge: req.query.purge as string | undefined }),
+    ),
+  );
+  app.get(
+    "/api/v1/shopify/data-requests",
+    restRoute(services, (caller) => caller.shopify.dataRequests()),
   );
 
   app.use(notFound);

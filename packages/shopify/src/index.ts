@@ -4,6 +4,21 @@ export { applyShopifyToLedger } from "./inventory/ledger.ts";
 export { type SkuMapping, skuMapping, skuMappingSql } from "./inventory/mapping.ts";
 export { hasPendingPush, pushInventory } from "./inventory/push.ts";
 export { runInventoryPush } from "./inventory/push-run.ts";
+export {
+  exportCustomerData,
+  markDisconnected,
+  purgeConnection,
+  redactCustomer,
+} from "./lifecycle/connection-data.ts";
+export { ensureWebhookSubscriptions } from "./lifecycle/subscriptions.ts";
+export {
+  changeTopics,
+  complianceTopics,
+  subscribedTopics,
+  topicEnum,
+} from "./lifecycle/topics.ts";
+export { uninstallApp } from "./lifecycle/uninstall.ts";
+export { type WebhookVerdict, webhookVerifier } from "./lifecycle/webhook-verification.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export {
   authorizeUrl,

@@ -10,7 +10,14 @@ export const maxAttempts = 5;
  */
 export async function enqueueJob(
   db: Queryable,
-  job: { organizationId: string; connectionId: string; type: JobType; requestedBy: string },
+  job: {
+    organizationId: string;
+    connectionId: string;
+    type: JobType;
+    requestedBy: string;
+    /** When the job may start (now when omitted). */
+    runAt?: Date;
+  },
 ): Promise<{ jobId: string; created: boolean }> {
   for (;;) {
     const inserted = await db.query<{ id: string }>(
@@ -23,8 +30,9 @@ export async function enqueueJob(
     const created = inserted.rows[0];
     if (created) {
       await db.query(
-        "SELECT graphile_worker.add_job($1, json_build_object('syncJobId', $2::text), max_attempts := $3, job_key := $2)",
-        [job.type, created.id, maxAttempts],
+        `SELECT graphile_worker.add_job($1, json_build_object('syncJobId', $2::text),
+           max_attempts := $3, job_key := $2, run_at := $4)`,
+        [job.type, created.id, maxAttempts, job.runAt ?? null],
       );
       return { jobId: created.id, created: true };
     }

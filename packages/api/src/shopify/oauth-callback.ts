@@ -1,6 +1,8 @@
 import { type Queryable, transaction } from "@roestify/db";
 import {
+  type AdminClient,
   createAdminClient,
+  ensureWebhookSubscriptions,
   exchangeCode,
   fetchLocations,
   gidNumber,
@@ -114,6 +116,24 @@ async function connect(services: Services, query: URLSearchParams) {
       requestedBy: `oauth:${state.user_id}`,
     });
   });
+  await subscribeToWebhooks(services, client);
+}
+
+/**
+ * The shop's webhook subscriptions, one per topic. A failure does not undo the connection: the
+ * minutely tick keeps the mirrors fresh meanwhile, and the next connect subscribes again.
+ */
+async function subscribeToWebhooks(services: Services, client: AdminClient) {
+  const uri = `${services.env.APP_URL}/api/v1/shopify/webhooks`;
+  try {
+    const result = await ensureWebhookSubscriptions(client, uri);
+    services.log.info({ shop: client.shop, ...result }, "shopify webhook subscriptions ensured");
+  } catch (error) {
+    services.log.warn(
+      { shop: client.shop, err: (error as Error).message },
+      "shopify webhook subscriptions failed",
+    );
+  }
 }
 
 function failWith(reason: OAuthFailureReason): never {
@@ -141,7 +161,8 @@ async function consumeState(services: Services, state: string | null) {
 
 async function assertShopAvailable(db: Queryable, shop: string, organizationId: string) {
   const owner = await db.query(
-    "SELECT 1 FROM shopify_connections WHERE shop = $1 AND organization_id <> $2 FOR UPDATE",
+    `SELECT 1 FROM shopify_connections
+     WHERE shop = $1 AND organization_id <> $2 AND status <> 'disconnected' FOR UPDATE`,
     [shop, organizationId],
   );
   if (owner.rowCount) throw new OAuthFailure("shop_already_connected");

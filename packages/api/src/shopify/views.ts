@@ -1,5 +1,6 @@
 import type { Database, MirrorTable } from "@roestify/db";
 import { mirrorTables } from "@roestify/db";
+import { z } from "zod";
 
 type Prisma = Database["prisma"];
 type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
@@ -11,11 +12,22 @@ export type JobType = (typeof jobTypes)[number];
 
 export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
 
+export const connectionOutput = z.object({
+  shop: z.string(),
+  status: z.enum(["active", "reauth_required", "disconnected"]),
+  scopes: z.array(z.string()),
+  connected_at: z.string(),
+  locations: z.array(
+    z.object({ id: z.string(), name: z.string(), is_primary: z.boolean(), is_active: z.boolean() }),
+  ),
+  inventory_location_id: z.string().nullable(),
+});
+
 /** A connection as the API shows it: never a token, not even encrypted. */
 export function connectionView(connection: Connection, locations: Location[]) {
   return {
     shop: connection.shop,
-    status: connection.status,
+    status: connection.status as z.infer<typeof connectionOutput>["status"],
     scopes: connection.scopes.split(",").filter(Boolean),
     connected_at: connection.connectedAt.toISOString(),
     locations: locations.map((location) => ({

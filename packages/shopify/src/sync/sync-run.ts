@@ -36,7 +36,10 @@ export interface SyncRun {
   client: AdminClient;
   connectionId: string;
   settings: SyncSettings;
-  /** Aborted when the worker shuts down: the run stops at the next step, its state saved. */
+  /**
+   * Aborted when the worker shuts down or the job is cancelled: the run stops at the next step,
+   * its state saved.
+   */
   signal: AbortSignal;
   log: {
     info(details: object, message: string): void;
@@ -49,6 +52,11 @@ export interface SyncRun {
   wrote(table: MirrorTable, count: number): void;
   /** Records how far a part of the sync is (the job's `progress`) and persists the counts. */
   progress(part: string, status: string): Promise<void>;
+  /**
+   * Writes a batch of mirror rows in one transaction, only while the job still runs (a cancelled
+   * job writes nothing more).
+   */
+  write<T>(writes: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs `finish` in the transaction that marks the job succeeded. */
   complete(finish: (tx: Queryable) => Promise<void>): Promise<void>;
 }
