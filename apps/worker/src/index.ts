@@ -1,3 +1,4 @@
+export { listenForFinishedBulkOperations } from "./bulk-finished.ts";
 export { workerNodeFlags } from "./node-flags.ts";
 export { runJobsUntilIdle } from "./run-until-idle.ts";
 export { startRunner } from "./runner.ts";

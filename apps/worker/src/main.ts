@@ -1,4 +1,5 @@
 import { runService } from "@roestify/api";
+import { listenForFinishedBulkOperations } from "./bulk-finished.ts";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
 import { startRunner } from "./runner.ts";
 import { createTaskList, crontab } from "./tasks.ts";
@@ -6,16 +7,20 @@ import { createTaskList, crontab } from "./tasks.ts";
 await runService(
   "worker",
   async (services, { WORKER_CONCURRENCY }) => {
+    const bulk = await listenForFinishedBulkOperations(services.db.url, services.log);
     const runner = await startRunner({
       connectionString: services.db.url,
-      taskList: createTaskList(services),
+      taskList: createTaskList(services, { bulkFinished: bulk.finished }),
       crontab,
       concurrency: WORKER_CONCURRENCY,
       log: services.log,
     });
     services.log.info({ concurrency: WORKER_CONCURRENCY }, "worker running");
     // Running jobs finish (or are released for another worker) before the runner resolves.
-    return () => runner.stop();
+    return async () => {
+      await runner.stop();
+      await bulk.close();
+    };
   },
   { config: () => readWorkerEnv(), poolSize: workerPoolSize },
 );

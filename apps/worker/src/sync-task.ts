@@ -1,6 +1,7 @@
 import type { Services } from "@roestify/api";
 import type { Database } from "@roestify/db";
 import {
+  type BulkFinished,
   createAdminClient,
   defaultSyncSettings,
   jobAccessToken,
@@ -32,6 +33,8 @@ export interface SyncTaskOptions {
   client?: { maxRetries?: number; retryBaseMs?: number };
   /** How often a running job looks whether it was cancelled, besides at each of its writes. */
   cancelCheckMs?: number;
+  /** Ends a wait for a bulk operation when its `bulk_operations/finish` webhook arrives. */
+  bulkFinished?: BulkFinished;
 }
 
 /**
@@ -150,6 +153,7 @@ export function syncTask(
         client,
         connectionId: job.connection_id,
         settings,
+        bulkFinished: options.bulkFinished,
         signal: AbortSignal.any([helpers.abortSignal, cancellation.signal]),
         log,
         ...jobBookkeeping(services, job),

@@ -30,6 +30,7 @@ export {
 } from "./oauth.ts";
 export { estimateQueryCost } from "./query-cost.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
+export type { BulkFinished } from "./sync/bulk-operation.ts";
 export { runFullSync } from "./sync/full-sync.ts";
 export { runIncrementalSync } from "./sync/incremental-sync.ts";
 export { upsertMirrorRows } from "./sync/mirror-writers.ts";

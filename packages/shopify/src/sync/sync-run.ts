@@ -1,5 +1,6 @@
 import type { Database, MirrorTable, Queryable } from "@roestify/db";
 import type { AdminClient } from "../admin-client.ts";
+import type { BulkFinished } from "./bulk-operation.ts";
 
 export interface SyncSettings {
   /** Shortest interval between polls of a running bulk operation (see `awaitBulkOperation`). */
@@ -45,6 +46,8 @@ export interface SyncRun {
     info(details: object, message: string): void;
     warn(details: object, message: string): void;
   };
+  /** When given, a bulk operation's `bulk_operations/finish` webhook ends its poll's wait. */
+  bulkFinished?: BulkFinished;
   /** Saved across attempts, so a retried job resumes (e.g. running bulk operations). */
   state: SyncState;
   saveState(): Promise<void>;
