@@ -87,10 +87,13 @@ async function connect(services: Services, query: URLSearchParams) {
     accessToken: async () => tokens.accessToken,
     maxRetries: 2,
   });
-  const test = await Promise.all([testConnection(client), fetchLocations(client)]).catch(() => {
+  // Both settle before the answer: no request of this callback outlives it.
+  const [test, listed] = await Promise.allSettled([testConnection(client), fetchLocations(client)]);
+  if (test.status === "rejected" || listed.status === "rejected") {
     throw new OAuthFailure("connection_test_failed");
-  });
-  const [{ location: primary }, locations] = test;
+  }
+  const primary = test.value.location;
+  const locations = listed.value;
 
   await transaction(db.pool, async (tx) => {
     await assertShopAvailable(tx, shop, state.organization_id);
