@@ -21,6 +21,7 @@ export const connectionOutput = z.object({
     z.object({ id: z.string(), name: z.string(), is_primary: z.boolean(), is_active: z.boolean() }),
   ),
   inventory_location_id: z.string().nullable(),
+  inventory_push_enabled: z.boolean(),
 });
 
 /** A connection as the API shows it: never a token, not even encrypted. */
@@ -38,6 +39,7 @@ export function connectionView(connection: Connection, locations: Location[]) {
     })),
     inventory_location_id:
       connection.inventoryLocationId === null ? null : locationGid(connection.inventoryLocationId),
+    inventory_push_enabled: connection.inventoryPushEnabled,
   };
 }
 

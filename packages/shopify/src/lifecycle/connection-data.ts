@@ -33,7 +33,7 @@ export async function purgeConnection(
   if (!connection) return;
   await db.query(
     `UPDATE inventory_items
-     SET shopify_variant_id = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
+     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
          push_status = NULL, push_error = NULL
      WHERE organization_id = $1`,
     [connection.organization_id],
