@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { createTaskList, listenForFinishedBulkOperations, startRunner } from "@roestify/jobs";
 import { start } from "@roestify/shopify-simulator";
-import { createTaskList, listenForFinishedBulkOperations, startRunner } from "@roestify/worker";
 import { afterAll, describe, expect, it } from "vitest";
 import { installApp, startTestApp, testSecrets } from "./testing.ts";
 

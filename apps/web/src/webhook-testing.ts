@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Services } from "@roestify/api";
-import { createTaskList, runJobsUntilIdle } from "@roestify/worker";
+import { createTaskList, runJobsUntilIdle } from "@roestify/jobs";
+import type { Services } from "@roestify/runtime";
 
 /**
  * Runs the queue as a worker would (webhook processing, syncs) until no job is left, including

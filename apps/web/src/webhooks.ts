@@ -1,4 +1,6 @@
-import { ApiError, acceptWebhook, type Services } from "@roestify/api";
+import { ApiError } from "@roestify/api";
+import { acceptWebhook } from "@roestify/jobs";
+import type { Services } from "@roestify/runtime";
 import { normalizeShopDomain, webhookVerifier } from "@roestify/shopify";
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
 

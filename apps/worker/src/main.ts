@@ -1,8 +1,11 @@
-import { runService } from "@roestify/api";
-import { listenForFinishedBulkOperations } from "./bulk-finished.ts";
+import {
+  createTaskList,
+  crontab,
+  listenForFinishedBulkOperations,
+  startRunner,
+} from "@roestify/jobs";
+import { runService } from "@roestify/runtime";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
-import { startRunner } from "./runner.ts";
-import { createTaskList, crontab } from "./tasks.ts";
 
 await runService(
   "worker",

@@ -1,16 +1,6 @@
 export type { User } from "./auth.ts";
-export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
-export { endConnection } from "./lifecycle/disconnect.ts";
-export { acceptWebhook, type WebhookDelivery } from "./lifecycle/webhook-intake.ts";
-export { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
-export { createLogger, type Logger } from "./logger.ts";
-export { type CancelTarget, cancelJobs } from "./queue/cancel.ts";
-export { runQueueTick } from "./queue/tick.ts";
-export { holdWorkerLiveness, releaseDeadWorkers } from "./queue/worker-liveness.ts";
 export { consumeRateLimit } from "./rate-limit.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { runService } from "./service.ts";
-export { enqueueJob } from "./shopify/enqueue.ts";
 export { completeOAuth } from "./shopify/oauth-callback.ts";
-export { type Context, type Services, toApiError } from "./trpc.ts";
+export { type Context, toApiError } from "./trpc.ts";

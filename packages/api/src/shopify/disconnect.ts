@@ -1,4 +1,5 @@
 import { transaction } from "@roestify/db";
+import { endConnection } from "@roestify/jobs";
 import {
   createAdminClient,
   jobAccessToken,
@@ -7,7 +8,6 @@ import {
 } from "@roestify/shopify";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
-import { endConnection } from "../lifecycle/disconnect.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { connectionOutput, connectionView } from "./views.ts";
 

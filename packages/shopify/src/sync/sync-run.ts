@@ -29,7 +29,7 @@ export const defaultSyncSettings: SyncSettings = {
 export type SyncState = Record<string, unknown>;
 
 /**
- * One run of a sync job as the sync logic sees it; the job runner (apps/worker) provides it and
+ * One run of a sync job as the sync logic sees it; the job runner (@roestify/jobs) provides it and
  * keeps the job row's state, progress and row counts.
  */
 export interface SyncRun {
@@ -60,6 +60,8 @@ export interface SyncRun {
    * job writes nothing more).
    */
   write<T>(writes: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** What can follow as soon as the products are mirrored, while the other parts still load. */
+  productsMirrored(): Promise<void>;
   /** Runs `finish` in the transaction that marks the job succeeded. */
   complete(finish: (tx: Queryable) => Promise<void>): Promise<void>;
 }

@@ -1,0 +1,117 @@
+import { type JobType, transaction } from "@roestify/db";
+import { hasPendingPush } from "@roestify/inventory";
+import type { Services } from "@roestify/runtime";
+import { accessTokenFor } from "@roestify/shopify";
+import { makeWorkerUtils } from "graphile-worker";
+import { enqueueJob } from "./enqueue.ts";
+import { workerLogger } from "./runner.ts";
+import { releaseDeadWorkers } from "./worker-liveness.ts";
+
+// Refresh tokens this long before they expire, ahead of the 5 minutes a job would wait for.
+const refreshAheadMs = 15 * 60 * 1000;
+
+/**
+ * One tick of the queue (every minute from the worker's crontab, or `/cron/shopify-queue`):
+ * incremental syncs that are due, tokens that expire soon, jobs of dead workers, housekeeping —
+ * then, where given, runs ready jobs until none is left or the deadline passes.
+ */
+export async function runQueueTick(
+  services: Services,
+  runJobs?: () => Promise<number>,
+): Promise<{ enqueued: number; processed: number }> {
+  const enqueued = (await enqueueDueSyncs(services)) + (await enqueuePendingPushes(services));
+  await refreshExpiringTokens(services);
+  await releaseJobsOfDeadWorkers(services);
+  await removeExpiredRows(services);
+  const processed = runJobs ? await runJobs() : 0;
+  return { enqueued, processed };
+}
+
+async function releaseJobsOfDeadWorkers({ db, log }: Services): Promise<void> {
+  const utils = await makeWorkerUtils({ pgPool: db.pool, logger: workerLogger(log) });
+  try {
+    const dead = await releaseDeadWorkers(db.pool, utils);
+    if (dead.length) log.warn({ workers: dead }, "released jobs of dead workers");
+  } finally {
+    await utils.release();
+  }
+}
+
+/** Active connections whose last sync is older than SYNC_INTERVAL_MINUTES and that have nothing queued or running. */
+async function enqueueDueSyncs(services: Services): Promise<number> {
+  const { db, env } = services;
+  const due = await db.pool.query<Connection>(
+    `SELECT c.id, c.organization_id FROM shopify_connections c
+     WHERE c.status = 'active'
+       AND (c.last_synced_at IS NULL OR c.last_synced_at < now() - make_interval(mins => $1))
+       AND NOT EXISTS (SELECT 1 FROM shopify_sync_jobs j
+                       WHERE j.connection_id = c.id AND j.status IN ('queued', 'running')
+                         AND j.type IN ('full_sync', 'incremental_sync'))`,
+    [env.SYNC_INTERVAL_MINUTES],
+  );
+  return queueForEach(services, due.rows, "incremental_sync");
+}
+
+/** An inventory push for connections where some SKU's stock is not in Shopify yet. */
+async function enqueuePendingPushes(services: Services): Promise<number> {
+  const { db } = services;
+  const active = await db.pool.query<Connection>(
+    "SELECT id, organization_id FROM shopify_connections WHERE status = 'active'",
+  );
+  const pending: Connection[] = [];
+  for (const connection of active.rows) {
+    if (await hasPendingPush(db.pool, connection.id)) pending.push(connection);
+  }
+  return queueForEach(services, pending, "inventory_push");
+}
+
+interface Connection {
+  id: string;
+  organization_id: string;
+}
+
+/** Queues a job of the type for each connection; returns how many were new (not deduplicated). */
+async function queueForEach(
+  { db }: Services,
+  connections: Connection[],
+  type: JobType,
+): Promise<number> {
+  let enqueued = 0;
+  for (const connection of connections) {
+    const job = await transaction(db.pool, (tx) =>
+      enqueueJob(tx, {
+        organizationId: connection.organization_id,
+        connectionId: connection.id,
+        type,
+        requestedBy: "cron",
+      }),
+    );
+    if (job.created) enqueued++;
+  }
+  return enqueued;
+}
+
+/** Rate-limit windows and OAuth states nobody can use any more. */
+async function removeExpiredRows({ db }: Services): Promise<void> {
+  await db.pool.query("DELETE FROM rate_limits WHERE expire < $1", [Date.now()]);
+  await db.pool.query(
+    "DELETE FROM shopify_oauth_states WHERE expires_at < now() - interval '1 day'",
+  );
+}
+
+async function refreshExpiringTokens(services: Services): Promise<void> {
+  const { db, shopify, log } = services;
+  const expiring = await db.pool.query<{ id: string }>(
+    `SELECT id FROM shopify_connections
+     WHERE status = 'active' AND refresh_token_encrypted IS NOT NULL
+       AND access_token_expires_at < now() + make_interval(secs => $1)`,
+    [refreshAheadMs / 1000],
+  );
+  for (const { id } of expiring.rows) {
+    try {
+      await accessTokenFor(db, shopify, id, { refreshWithinMs: refreshAheadMs });
+    } catch (error) {
+      log.warn({ connectionId: id, err: (error as Error).message }, "token refresh failed");
+    }
+  }
+}
