@@ -9,7 +9,7 @@ import {
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { connectionOutput, connectionView } from "./views.ts";
+import { connectionSchema, readConnection } from "./views.ts";
 
 export const disconnectInput = z.object({
   /** A boolean over tRPC, `true`/`false` in the REST query string. */
@@ -17,7 +17,7 @@ export const disconnectInput = z.object({
 });
 
 export const disconnectOutput = z.object({
-  connection: connectionOutput.nullable(),
+  connection: connectionSchema.nullable(),
   details: z.object({
     /** `skipped`: the connection was disconnected already. */
     uninstall: z.enum(["succeeded", "failed", "skipped"]),
@@ -31,12 +31,19 @@ export const disconnectOutput = z.object({
  * Idempotent: an already disconnected connection answers the same way.
  */
 export const disconnect = protectedProcedure
+  .meta({
+    rest: {
+      method: "DELETE",
+      path: "/api/v1/shopify/connection",
+      summary: "Shop trennen (App deinstallieren), mit purge=true auch seine Daten löschen",
+      errors: ["shopify_not_connected"],
+    },
+  })
   .input(disconnectInput)
   .output(disconnectOutput)
   .mutation(async ({ ctx, input }) => {
     const { db, shopify, log } = ctx;
-    const { prisma } = db;
-    const found = await prisma.shopifyConnection.findUnique({
+    const found = await db.prisma.shopifyConnection.findUnique({
       where: { organizationId: ctx.user.organizationId },
     });
     if (!found) throw new ApiError("shopify_not_connected");
@@ -62,13 +69,8 @@ export const disconnect = protectedProcedure
       await endConnection(tx, found.id);
       if (input.purge) await purgeConnection(tx, found.id, new Date());
     });
-    if (input.purge) return { connection: null, details: { uninstall } };
-    const [connection, locations] = await Promise.all([
-      prisma.shopifyConnection.findUniqueOrThrow({ where: { id: found.id } }),
-      prisma.shopifyLocation.findMany({
-        where: { connectionId: found.id },
-        orderBy: { shopifyId: "asc" },
-      }),
-    ]);
-    return { connection: connectionView(connection, locations), details: { uninstall } };
+    return {
+      connection: input.purge ? null : await readConnection(db.pool, ctx.user.organizationId),
+      details: { uninstall },
+    };
   });
