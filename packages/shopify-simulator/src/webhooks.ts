@@ -65,6 +65,8 @@ export interface WebhookDeliveryEntry {
   status: number | null;
   /** When a 2xx answer came (ms since the epoch, real time). */
   deliveredAt: number | null;
+  /** How long the last attempt waited for its answer. */
+  durationMs: number | null;
   firstAttemptAt: number | null;
 }
 
@@ -179,6 +181,7 @@ export class Webhooks {
       attempts: 0,
       status: null,
       deliveredAt: null,
+      durationMs: null,
       firstAttemptAt: null,
     };
     this.deliveries.push(entry);
@@ -202,6 +205,7 @@ export class Webhooks {
     const timeout = setTimeout(() => controller.abort(), answerTimeoutMs);
     this.#inFlight.add(controller);
     entry.attempts++;
+    const started = performance.now();
     entry.firstAttemptAt ??= Date.now();
     try {
       const response = await fetch(entry.uri, {
@@ -224,6 +228,7 @@ export class Webhooks {
     } catch {
       entry.status = 0;
     } finally {
+      entry.durationMs = performance.now() - started;
       clearTimeout(timeout);
       this.#inFlight.delete(controller);
     }
