@@ -1,10 +1,10 @@
-import { appRouter, type Services } from "@roestify/api";
+import { appRouter, type Services, toApiError } from "@roestify/api";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { cronRoutes } from "./cron.ts";
-import { errorHandler, notFound } from "./errors.ts";
+import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
@@ -32,6 +32,11 @@ export function createApp(services: Services) {
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => requestContext(services, req),
+      // One request may not multiply into hundreds of procedure calls.
+      maxBatchSize: 10,
+      onError: ({ error, req }) => {
+        if (toApiError(error).status >= 500) logRequestFailure(services.log, req, error);
+      },
     }),
   );
   app.use(oauthRoutes(services));

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
@@ -7,11 +8,14 @@ export interface User {
   organizationId: string;
 }
 
-const claims = z.object({
-  sub: z.string().min(1),
-  org: z.string().min(1),
-  exp: z.number(),
-});
+// An id is stored (organizations.id) and logged: bounded, and free of control characters.
+const id = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^\P{Cc}+$/u);
+
+const claims = z.object({ sub: id, org: id, exp: z.number() });
 
 /**
  * The user a `Bearer` JWT names. Only HS256 with our secret is accepted (so neither `none` nor a
@@ -36,4 +40,13 @@ export async function authenticate(
     }
     throw error;
   }
+}
+
+/**
+ * Whether a presented secret equals the expected one, in time independent of both: the SHA-256
+ * digests are compared, so neither the contents nor the length leak.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,4 +1,4 @@
-export type { User } from "./auth.ts";
+export { sameSecret, type User } from "./auth.ts";
 export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { createLogger, type Logger } from "./logger.ts";

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
+import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 export const setMappingInput = z.object({
   sku: z.string().trim().min(1).max(255),
   /** A mirrored variant of the connected shop, or null to go back to matching by SKU. */
-  shopify_variant_id: z
-    .string()
-    .regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "keine ProductVariant-GID")
-    .nullable(),
+  shopify_variant_id: shopifyGid("ProductVariant").nullable(),
 });
 
 /** Maps a Roestify SKU to a Shopify variant explicitly (e.g. to settle a SKU conflict). */

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
+import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { connectionView } from "./views.ts";
 
 export const updateConnectionInput = z.object({
-  inventory_location_id: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "keine Location-GID"),
+  inventory_location_id: shopifyGid("Location"),
 });
 
 /** Chooses the location Roestify's stock is pushed to: one of the connection's synced locations. */
