@@ -60,7 +60,8 @@ export function createApp(services: Services) {
       (caller, req) =>
         caller.inventory.recordPackaging({
           ...req.body,
-          idempotencyKey: req.get("idempotency-key"),
+          // An empty header counts as none.
+          idempotencyKey: req.get("idempotency-key") || undefined,
         }),
       201,
     ),

@@ -1,17 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { transaction } from "@roestify/db";
 import { skuMapping } from "@roestify/shopify";
 import { z } from "zod";
+import { idempotencyKey, idempotently, idempotentProcedure } from "../idempotency.ts";
 import { enqueueJob } from "../shopify/enqueue.ts";
-import { protectedProcedure } from "../trpc.ts";
 
 export const recordPackagingInput = z.object({
   sku: z.string().trim().min(1).max(255),
   quantity: z.number().int().min(1).max(100_000),
   packaged_at: z.iso.datetime({ offset: true }).optional(),
   reference: z.string().max(500).optional(),
-  /** The `Idempotency-Key` header: the same key answers with the first answer again. */
-  idempotencyKey: z.string().min(1).max(255).optional(),
+  /** The `Idempotency-Key` header (see `idempotently`). */
+  idempotencyKey,
 });
 
 type Answer = {
@@ -23,41 +21,37 @@ type Answer = {
 
 /**
  * A packaging run: Roestify's stock of the SKU rises, and the new quantity is queued for Shopify.
- * With an idempotency key, the first answer is stored with the movement in one transaction and
- * returned for every repetition, so nothing is recorded or pushed twice.
+ * With an idempotency key, a repetition gets the first answer and records nothing twice.
  */
-export const recordPackaging = protectedProcedure
+export const recordPackaging = idempotentProcedure
   .input(recordPackagingInput)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
-    return transaction(ctx.db.pool, async (tx) => {
-      if (input.idempotencyKey) {
-        // Serialises concurrent repetitions of one key.
-        await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
-          organizationId,
-          input.idempotencyKey,
-        ]);
-        const earlier = await tx.query<{ response: Answer }>(
-          "SELECT response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
-          [organizationId, input.idempotencyKey],
-        );
-        if (earlier.rows[0]) return earlier.rows[0].response;
-      }
+    const keyed = {
+      organizationId,
+      key: input.idempotencyKey,
+      operation: "inventory.packaging",
+      body: ctx.requestBody,
+    };
+    return idempotently(ctx.db.pool, keyed, async (tx): Promise<Answer> => {
       const item = await tx.query<{ id: string }>(
         `INSERT INTO inventory_items (organization_id, sku) VALUES ($1, $2)
          ON CONFLICT (organization_id, sku) DO UPDATE SET sku = EXCLUDED.sku RETURNING id`,
         [organizationId, input.sku],
       );
       const itemId = item.rows[0]?.id as string;
+      // Repetitions are answered by the idempotency key: each packaging run is a new movement.
       const movement = await tx.query<{ id: string }>(
         `INSERT INTO inventory_movements
-           (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
-         VALUES ($1, $2, 'packaging', $3, $4, coalesce($5::timestamptz, now())) RETURNING id`,
+           (organization_id, inventory_item_id, kind, delta, source_ref, reference, occurred_at)
+         VALUES ($1, $2, 'packaging', $3, 'packaging:' || gen_random_uuid(), $4,
+                 coalesce($5::timestamptz, now()))
+         RETURNING id`,
         [
           organizationId,
           itemId,
           input.quantity,
-          `packaging:${input.reference ?? ""}:${input.idempotencyKey ?? randomUUID()}`,
+          input.reference ?? null,
           input.packaged_at ?? null,
         ],
       );
@@ -78,19 +72,11 @@ export const recordPackaging = protectedProcedure
           });
         }
       }
-      const answer: Answer = {
+      return {
         movement_id: movement.rows[0]?.id as string,
         sku: input.sku,
         available: available.rows[0]?.available ?? 0,
         push,
       };
-      if (input.idempotencyKey) {
-        await tx.query(
-          `INSERT INTO idempotent_requests (organization_id, key, request_hash, status_code, response)
-           VALUES ($1, $2, $3, 201, $4)`,
-          [organizationId, input.idempotencyKey, input.sku, JSON.stringify(answer)],
-        );
-      }
-      return answer;
     });
   });
