@@ -20,6 +20,7 @@ const simulator = await start({
   shops: [
     { domain: shop, seed: 7, products: 3, customers: 2, orders: 2, locations: 3 },
     { domain: "zweiter-shop.myshopify.com", seed: 8, products: 1, customers: 1, orders: 1 },
+    { domain: "wettlauf.myshopify.com", seed: 9, products: 1, customers: 1, orders: 1 },
   ],
 });
 afterAll(() => simulator.close());
@@ -40,6 +41,11 @@ const { url, db, services } = await startTestApp(
 
 /** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
 async function install(org: string, shopDomain = shop) {
+  return callback(await consent(org, shopDomain));
+}
+
+/** Shopify's redirect back to the app after the merchant clicked Installieren. */
+async function consent(org: string, shopDomain: string) {
   const authorization = await signUserToken({ org, sub: `${org}-owner` });
   const authorize = await readEnvelope(
     await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
@@ -69,10 +75,14 @@ async function install(org: string, shopDomain = shop) {
   expect(installed.status).toBe(302);
   const callbackUrl = new URL(installed.headers.get("location") as string);
   expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
-  const callback = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
+  return callbackUrl;
+}
+
+async function callback(callbackUrl: URL) {
+  const response = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
     redirect: "manual",
   });
-  return { status: callback.status, location: callback.headers.get("location") };
+  return { status: response.status, location: response.headers.get("location") };
 }
 
 const connectionOf = async (org: string) =>
@@ -191,6 +201,21 @@ describe("connecting a shop through OAuth", () => {
   it("refuses the shop for another organisation", async () => {
     expect((await install("org-intruder")).location).toContain("reason=shop_already_connected");
     expect(await connectionOf("org-intruder")).toBeUndefined();
+  });
+
+  it("gives a shop two organisations connect at the same moment to one, the other is refused", async () => {
+    const race = "wettlauf.myshopify.com";
+    const callbacks = [await consent("org-race-a", race), await consent("org-race-b", race)];
+    const results = await Promise.all(callbacks.map(callback));
+    expect(results.map((result) => result.location).sort()).toEqual([
+      "/dashboard/settings?tab=shopify&shopify=connected",
+      "/dashboard/settings?tab=shopify&shopify=error&reason=shop_already_connected",
+    ]);
+    const owners = await db.pool.query(
+      "SELECT organization_id FROM shopify_connections WHERE shop = $1",
+      [race],
+    );
+    expect(owners.rowCount).toBe(1);
   });
 
   it("reports a refused token exchange and stores nothing", async () => {

@@ -91,6 +91,11 @@ async function connect(services: Services, query: URLSearchParams) {
   const [{ location: primary }, locations] = test;
 
   await transaction(db.pool, async (tx) => {
+    // Connects of one shop take turns: the second sees the first's connection (a row lock
+    // cannot guard a row that does not exist yet).
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('shopify_connect'), hashtext($1))", [
+      shop,
+    ]);
     await assertShopAvailable(tx, shop, state.organization_id);
     const connectionId = await saveConnection(tx, {
       organizationId: state.organization_id,
@@ -141,7 +146,7 @@ async function consumeState(services: Services, state: string | null) {
 
 async function assertShopAvailable(db: Queryable, shop: string, organizationId: string) {
   const owner = await db.query(
-    "SELECT 1 FROM shopify_connections WHERE shop = $1 AND organization_id <> $2 FOR UPDATE",
+    "SELECT 1 FROM shopify_connections WHERE shop = $1 AND organization_id <> $2",
     [shop, organizationId],
   );
   if (owner.rowCount) throw new OAuthFailure("shop_already_connected");
