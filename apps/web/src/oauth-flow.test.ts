@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createLogger } from "@roestify/api";
 import { decryptToken, encryptSql } from "@roestify/db";
@@ -21,6 +24,7 @@ const simulator = await start({
     { domain: shop, seed: 7, products: 3, customers: 2, orders: 2, locations: 3 },
     { domain: "zweiter-shop.myshopify.com", seed: 8, products: 1, customers: 1, orders: 1 },
     { domain: "wettlauf.myshopify.com", seed: 9, products: 1, customers: 1, orders: 1 },
+    { domain: "ausfall.myshopify.com", seed: 10, products: 1, customers: 1, orders: 1 },
   ],
 });
 afterAll(() => simulator.close());
@@ -83,6 +87,27 @@ async function callback(callbackUrl: URL) {
     redirect: "manual",
   });
   return { status: response.status, location: response.headers.get("location") };
+}
+
+/** Shopify's token endpoint seen through a proxy that runs `meanwhile` before it answers. */
+async function startRefreshProxy(meanwhile: () => Promise<unknown>) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.url === "/admin/oauth/access_token") await meanwhile();
+    const answer = await fetch(`${simulator.url}${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 const connectionOf = async (org: string) =>
@@ -294,6 +319,29 @@ describe("access tokens for later Shopify calls", () => {
     // Fresh again: no further refresh.
     expect(await accessTokenFor(db, services.shopify, id)).toBe(first);
     expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it("keeps the rotated pair when the session holding the refresh's lock is lost meanwhile", async () => {
+    expect((await install("org-lost-session", "ausfall.myshopify.com")).location).toContain(
+      "connected",
+    );
+    const { id } = await connectionOf("org-lost-session");
+    await expireNow("org-lost-session");
+    // Shopify rotates the pair while the database session that waits for it is terminated.
+    const proxy = await startRefreshProxy(() =>
+      db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND (locktype = 'advisory' OR (relation = 'shopify_connections'::regclass AND mode = 'RowShareLock'))`,
+      ),
+    );
+    const through = { ...services.shopify, SHOPIFY_API_ORIGIN: proxy.url };
+    const rotated = await accessTokenFor(db, through, id).catch(() => undefined);
+    await proxy.close();
+    // The connection goes on with the new pair, without asking the merchant again.
+    const token = await accessTokenFor(db, services.shopify, id);
+    expect(token).toBe(rotated);
+    expect((await connectionOf("org-lost-session")).status).toBe("active");
   });
 
   it("marks the connection reauth_required when Shopify refuses the refresh", async () => {
