@@ -87,7 +87,15 @@ export function syncTask(
   options: SyncTaskOptions = {},
 ): Task {
   const { db, log } = services;
-  const settings = { ...defaultSyncSettings, ...options.settings };
+  const settings = {
+    ...defaultSyncSettings,
+    // A simulator on this machine serves its result files over http.
+    download: {
+      ...defaultSyncSettings.download,
+      allowLoopbackHttp: services.shopify.SHOPIFY_API_ORIGIN !== undefined,
+    },
+    ...options.settings,
+  };
   return async (payload, helpers) => {
     const { syncJobId } = payload as { syncJobId: string };
     const job = await loadSyncJob(db.pool, syncJobId);

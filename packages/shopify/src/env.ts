@@ -6,6 +6,9 @@ export const defaultScopes =
 
 const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
+/** Whether a URL names this machine (the only place plain http may go, in development). */
+export const isLoopback = (url: URL) => loopbackHosts.has(url.hostname);
+
 const schema = z.object({
   SHOPIFY_API_KEY: z.string({ error: "is required (or run `pnpm start` for the demo)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "is required" }).min(1, "is required"),
@@ -21,7 +24,7 @@ const schema = z.object({
   SHOPIFY_API_ORIGIN: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .refine(
-      (origin) => URL.canParse(origin) && loopbackHosts.has(new URL(origin).hostname),
+      (origin) => URL.canParse(origin) && isLoopback(new URL(origin)),
       "must be a loopback origin (127.0.0.1, [::1], localhost); it is for development and tests only",
     )
     .optional(),
