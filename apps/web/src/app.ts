@@ -60,8 +60,19 @@ export function createApp(services: Services) {
       (caller, req) =>
         caller.inventory.recordPackaging({
           ...req.body,
-          // An empty header counts as none.
-          idempotencyKey: req.get("idempotency-key") || undefined,
+          idempotencyKey: req.get("idempotency-key"),
+        }),
+      201,
+    ),
+  );
+  app.post(
+    "/api/v1/inventory/adjustments",
+    restRoute(
+      services,
+      (caller, req) =>
+        caller.inventory.recordAdjustment({
+          ...req.body,
+          idempotencyKey: req.get("idempotency-key"),
         }),
       201,
     ),

@@ -64,6 +64,9 @@ describe("Idempotency-Key", () => {
       '{"sku":"A","quantity":3}',
       '{"sku":"B","quantity":2}',
       '{"sku":"A","quantity":2,"reference":"R"}',
+      // Valid as the same input, yet another JSON value.
+      '{"sku":" A","quantity":2}',
+      '{"sku":"A","quantity":2,"comment":"x"}',
     ]) {
       const reused = await packaging("org-reuse", body, "k1");
       expect([reused.status, reused.body.error?.code]).toEqual([422, "idempotency_key_reused"]);
@@ -86,8 +89,8 @@ describe("Idempotency-Key", () => {
     const two = await packaging("org-refs", '{"sku":"A","quantity":1,"reference":"a"}', "b:c");
     expect([one.status, two.status]).toEqual([201, 201]);
     const stored = await db.pool.query(
-      "SELECT reference FROM inventory_movements WHERE organization_id = 'org-refs' ORDER BY reference",
+      "SELECT note FROM inventory_movements WHERE organization_id = 'org-refs' ORDER BY note",
     );
-    expect(stored.rows).toEqual([{ reference: "a" }, { reference: "a:b" }]);
+    expect(stored.rows).toEqual([{ note: "a" }, { note: "a:b" }]);
   });
 });

@@ -29,7 +29,7 @@ describe("errors show only the contract's error", () => {
   it("answers a GID beyond bigint with 400 invalid_request over tRPC, without internals", async () => {
     const response = await trpcPost(
       "inventory.setMapping",
-      { sku: "HAUS-250", shopify_variant_id: tooBig },
+      { sku: "HAUS-250", shopify_variant_ids: [tooBig] },
       await signUserToken(),
     );
     expect(response.status).toBe(400);
@@ -43,7 +43,7 @@ describe("errors show only the contract's error", () => {
     const mapping = await fetch(`${url}/api/v1/inventory/HAUS-250/mapping`, {
       method: "PUT",
       headers: { authorization, "content-type": "application/json" },
-      body: JSON.stringify({ shopify_variant_id: tooBig }),
+      body: JSON.stringify({ shopify_variant_ids: [tooBig] }),
     });
     expect(mapping.status).toBe(400);
     expect((await readEnvelope(mapping)).error?.code).toBe("invalid_request");

@@ -1,78 +1,70 @@
 import { createHash } from "node:crypto";
-import { type Queryable, transaction } from "@roestify/db";
-import canonicalize from "canonicalize";
-import type pg from "pg";
+import type { Queryable } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
 import { protectedProcedure } from "./trpc.ts";
 
-/** The `Idempotency-Key` header: 1–255 visible ASCII characters (RFC 5234 VCHAR). */
-export const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, "1–255 sichtbare ASCII-Zeichen")
-  .optional();
+/** The `Idempotency-Key` header: 1–255 visible ASCII characters; an empty header is no key. */
+export const idempotencyKey = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "1 bis 255 sichtbare ASCII-Zeichen")
+    .optional(),
+);
 
 /**
- * A signed-in procedure that takes an `Idempotency-Key` (input field `idempotencyKey`). It keeps
- * the body as sent, before validation trims or drops anything: a repetition must send the same
- * JSON value to get the first answer.
+ * A signed-in procedure that takes an `Idempotency-Key` (input field `idempotencyKey`), with the
+ * body as it was sent (`ctx.requestBody`, without the key): a repetition must send the same JSON
+ * value, not one that validates to the same input (trimmed, or with other unknown fields).
  */
-export const idempotentProcedure = protectedProcedure.use(async ({ getRawInput, next }) => {
+export const keyedProcedure = protectedProcedure.use(async ({ getRawInput, next }) => {
   const raw = await getRawInput();
-  const body =
-    typeof raw === "object" && raw !== null && !Array.isArray(raw)
+  const requestBody =
+    raw !== null && typeof raw === "object" && !Array.isArray(raw)
       ? Object.fromEntries(Object.entries(raw).filter(([name]) => name !== "idempotencyKey"))
       : raw;
-  return next({ ctx: { requestBody: body } });
+  return next({ ctx: { requestBody } });
 });
 
-/** One request under a key: which operation, and the body it was sent with. */
-export interface KeyedRequest {
-  organizationId: string;
-  key: string | undefined;
-  /** Names the endpoint: a key used for one operation is refused for another. */
-  operation: string;
-  body: unknown;
-}
+/** A JSON value in one spelling (object keys sorted): equal values hash equal, whatever their bytes. */
+const canonicalJson = (value: unknown) =>
+  JSON.stringify(value, (_, nested) =>
+    nested && typeof nested === "object" && !Array.isArray(nested)
+      ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : nested,
+  );
 
 /**
- * Runs `work` in one transaction, at most once per organisation and key. The first successful
- * answer is stored with the work's own writes (an error stores nothing, so the request can be
- * sent again) and returned for every repetition with the same operation and body (compared as
- * canonical JSON, RFC 8785); another body under the key is `idempotency_key_reused`. Keys are
- * shared by every operation of the organisation.
+ * Performs a request once per organisation and `Idempotency-Key`, in the caller's transaction.
+ * The same key with the same request (operation and body) answers the stored first answer; with
+ * another request it is refused with `idempotency_key_reused`. Only answers are stored: a request
+ * refused by a thrown error leaves its key free. Concurrent repetitions wait for the first.
  */
-export function idempotently<T>(
-  pool: pg.Pool,
-  request: KeyedRequest,
-  work: (tx: Queryable) => Promise<T>,
+export async function performOnce<T>(
+  tx: Queryable,
+  organizationId: string,
+  key: string | undefined,
+  request: { operation: string; body: unknown },
+  perform: () => Promise<T>,
 ): Promise<T> {
-  return transaction(pool, async (tx) => {
-    const { organizationId, key } = request;
-    if (key === undefined) return work(tx);
-    const fingerprint = createHash("sha256")
-      .update(canonicalize({ operation: request.operation, body: request.body }) ?? "")
-      .digest("hex");
-    // Serialises concurrent repetitions of one key.
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
-      organizationId,
-      key,
-    ]);
-    const earlier = await tx.query<{ request_hash: string; response: T }>(
-      "SELECT request_hash, response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
-      [organizationId, key],
-    );
-    const stored = earlier.rows[0];
-    if (stored) {
-      if (stored.request_hash !== fingerprint) throw new ApiError("idempotency_key_reused");
-      return stored.response;
-    }
-    const answer = await work(tx);
-    await tx.query(
-      `INSERT INTO idempotent_requests (organization_id, key, request_hash, status_code, response)
-       VALUES ($1, $2, $3, 201, $4)`,
-      [organizationId, key, fingerprint, JSON.stringify(answer)],
-    );
-    return answer;
-  });
+  if (!key) return perform();
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [organizationId, key]);
+  const requestHash = createHash("sha256").update(canonicalJson(request)).digest("hex");
+  const earlier = await tx.query<{ request_hash: string; response: T }>(
+    "SELECT request_hash, response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
+    [organizationId, key],
+  );
+  const first = earlier.rows[0];
+  if (first) {
+    if (first.request_hash !== requestHash) throw new ApiError("idempotency_key_reused");
+    return first.response;
+  }
+  const answer = await perform();
+  await tx.query(
+    `INSERT INTO idempotent_requests (organization_id, key, request_hash, status_code, response)
+     VALUES ($1, $2, $3, 201, $4)`,
+    [organizationId, key, requestHash, JSON.stringify(answer)],
+  );
+  return answer;
 }
