@@ -110,6 +110,13 @@ async function startRefreshProxy(meanwhile: () => Promise<unknown>) {
   };
 }
 
+async function waitFor(condition: () => Promise<boolean>) {
+  for (let tries = 0; !(await condition()); tries++) {
+    if (tries === 500) throw new Error("condition not reached in 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const connectionOf = async (org: string) =>
   (await db.pool.query("SELECT * FROM shopify_connections WHERE organization_id = $1", [org]))
     .rows[0];
@@ -231,8 +238,21 @@ describe("connecting a shop through OAuth", () => {
   it("gives a shop two organisations connect at the same moment to one, the other is refused", async () => {
     const race = "wettlauf.myshopify.com";
     const callbacks = [await consent("org-race-a", race), await consent("org-race-b", race)];
-    const results = await Promise.all(callbacks.map(callback));
-    expect(results.map((result) => result.location).sort()).toEqual([
+    // Both callbacks are held inside their last step until both are there: a real overlap.
+    const holder = await db.pool.connect();
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE shopify_locations IN EXCLUSIVE MODE");
+    const results = Promise.all(callbacks.map(callback));
+    await waitFor(async () => {
+      const waiting = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted
+         AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`,
+      );
+      return (waiting.rows[0]?.n ?? 0) >= 2;
+    });
+    await holder.query("COMMIT");
+    holder.release();
+    expect((await results).map((result) => result.location).sort()).toEqual([
       "/dashboard/settings?tab=shopify&shopify=connected",
       "/dashboard/settings?tab=shopify&shopify=error&reason=shop_already_connected",
     ]);
