@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { testSecrets } from "@roestify/api/testing";
+import { testSecrets } from "@roestify/runtime/testing";
 import { describe, expect, it } from "vitest";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
 

@@ -15,7 +15,7 @@ export const authorize = rateLimitedProcedure("authorize")
     const shop = normalizeShopDomain(input.shop);
     if (!shop) throw new ApiError("invalid_shop");
     const state = randomUUID();
-    // Both times from one clock: the lifetime is exact however long the insert takes.
+    // Both times from one clock: the lifetime is exactly 10 minutes, however slow the insert.
     const now = Date.now();
     await ctx.db.prisma.shopifyOAuthState.create({
       data: {
