@@ -3,7 +3,7 @@ import { transaction } from "@roestify/db";
 import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
 import { idempotencyKey, keyedProcedure, performOnce } from "../idempotency.ts";
-import { queuePush, type StockChange, sku } from "./stock-change.ts";
+import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
   sku,
@@ -19,7 +19,18 @@ export const recordPackagingInput = z.object({
  * queued for Shopify. The packaging's reference is kept as the movement's note.
  */
 export const recordPackaging = keyedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/inventory/packagings",
+      summary: "Abpackung buchen",
+      status: 201,
+      headers: { "Idempotency-Key": "idempotencyKey" },
+      errors: ["idempotency_key_reused"],
+    },
+  })
   .input(recordPackagingInput)
+  .output(stockChangeSchema)
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>
