@@ -24,6 +24,9 @@ describe("pnpm start", () => {
       status: 1,
       stderr: "start: configuration error: DATABASE_URL: must be a postgres:// connection string",
     });
+  });
+
+  it("refuses a secret under 32 characters", () => {
     expect(run({ SHOPIFY_API_KEY: "key", AUTH_JWT_SECRET: "short" })).toEqual({
       status: 1,
       stderr: "start: configuration error: AUTH_JWT_SECRET: must be at least 32 characters",
