@@ -8,7 +8,10 @@ import { accessTokenFor, jobAccessToken, ReauthRequiredError } from "@roestify/s
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  consentTo,
   insertConnection,
+  installApp,
+  oauthCallback,
   readEnvelope,
   signedCallbackQuery,
   signUserToken,
@@ -43,51 +46,7 @@ const { url, db, services } = await startTestApp(
   }),
 );
 
-/** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
-async function install(org: string, shopDomain = shop) {
-  return callback(await consent(org, shopDomain));
-}
-
-/** Shopify's redirect back to the app after the merchant clicked Installieren. */
-async function consent(org: string, shopDomain: string) {
-  const authorization = await signUserToken({ org, sub: `${org}-owner` });
-  const authorize = await readEnvelope(
-    await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
-      headers: { authorization },
-    }),
-  );
-  const consent = await fetch(authorize.data.authorize_url);
-  const html = await consent.text();
-  expect(html).toContain(`möchte auf ${shopDomain} zugreifen`);
-  const form = new URLSearchParams(
-    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-      ([, name, value]): [string, string] => [
-        name as string,
-        (value as string).replace(/&amp;/g, "&"),
-      ],
-    ),
-  );
-  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] as string;
-  const installed = await fetch(
-    new URL(action.replace(/&amp;/g, "&"), authorize.data.authorize_url),
-    {
-      method: "POST",
-      body: form,
-      redirect: "manual",
-    },
-  );
-  expect(installed.status).toBe(302);
-  const callbackUrl = new URL(installed.headers.get("location") as string);
-  expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
-  return callbackUrl;
-}
-
-async function callback(callbackUrl: URL) {
-  const response = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location") };
-}
+const install = (org: string, shopDomain = shop) => installApp(url, org, shopDomain);
 
 /** Shopify's token endpoint seen through a proxy that runs `meanwhile` before it answers. */
 async function startRefreshProxy(meanwhile: () => Promise<unknown>) {
@@ -237,12 +196,15 @@ describe("connecting a shop through OAuth", () => {
 
   it("gives a shop two organisations connect at the same moment to one, the other is refused", async () => {
     const race = "wettlauf.myshopify.com";
-    const callbacks = [await consent("org-race-a", race), await consent("org-race-b", race)];
+    const callbacks = [
+      await consentTo(url, "org-race-a", race),
+      await consentTo(url, "org-race-b", race),
+    ];
     // Both callbacks are held inside their last step until both are there: a real overlap.
     const holder = await db.pool.connect();
     await holder.query("BEGIN");
     await holder.query("LOCK TABLE shopify_locations IN EXCLUSIVE MODE");
-    const results = Promise.all(callbacks.map(callback));
+    const results = Promise.all(callbacks.map((callback) => oauthCallback(url, callback)));
     await waitFor(async () => {
       const waiting = await db.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted
