@@ -199,17 +199,41 @@ interface Result {
   cpuMsPerRequest: number;
 }
 
-/** CPU time (user + system, ms) of the processes, from /proc (Linux). */
-function cpuMs(pids: number[]): number {
-  const ticks = pids.map((pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0; // the process has ended
+/** CPU time (user + system, ms) of a process, from /proc (Linux); undefined once it has ended. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CPU time the processes spend from now until `stop`: sampled every 200 ms, so that a
+ * PostgreSQL backend that ends meanwhile (a pool closing an idle connection) still counts with
+ * its last figure, and one that starts counts from zero.
+ */
+function cpuMeter(pids: () => number[]) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  for (const pid of pids()) first.set(pid, cpuMs(pid) ?? 0);
+  const sample = () => {
+    for (const pid of pids()) {
+      const ms = cpuMs(pid);
+      if (ms !== undefined) last.set(pid, ms);
     }
-  });
-  return ticks.reduce((sum, n) => sum + n, 0) * 10;
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - (first.get(pid) ?? 0);
+      return total;
+    },
+  };
 }
 
 /** The postmaster and its children: the backends serving the pools, and its workers. */
@@ -231,15 +255,14 @@ async function measure(
   server: { pid: number; postmaster: number },
   authorization?: string,
 ): Promise<Result> {
-  const pids = [server.pid, ...postgresPids(server.postmaster)];
-  const before = cpuMs(pids);
+  const meter = cpuMeter(() => [server.pid, ...postgresPids(server.postmaster)]);
   const result = await autocannon({
     url,
     connections: env.BENCH_CONNECTIONS,
     duration: env.BENCH_SECONDS,
     headers: authorization ? { authorization } : {},
   });
-  const used = cpuMs(pids) - before;
+  const used = meter.stop();
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
