@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encryptSql, parseEnv, prepareDatabase, startEmbeddedPostgres } from "@roestify/db";
+import { testSecrets } from "@roestify/runtime/testing";
 import autocannon from "autocannon";
 import express from "express";
 import { SignJWT } from "jose";
@@ -38,13 +39,8 @@ const env = parseEnv(
 
 const ports = { postgres: 3155, web: 3156, bare: 3157 };
 const organizationId = "bench-roesterei";
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' configuration: a throwaway database, nothing of it leaves this machine.
+const secrets = testSecrets;
 
 if (env.BENCH_ROLE === "bare") await serveBare(env.BENCH_DATABASE_URL as string);
 else await main();
