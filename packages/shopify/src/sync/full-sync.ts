@@ -6,6 +6,7 @@ import {
   productsBulkQuery,
 } from "../documents/index.ts";
 import { adoptVariantSkus } from "../inventory/ledger.ts";
+import { mirrorRefunds } from "../inventory/refunds.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
 import { deleteUnseenRows, filledMirrorTables } from "./mirror-writers.ts";
 import { type SyncRun, saveCursor } from "./sync-run.ts";
@@ -70,6 +71,7 @@ export async function runFullSync(run: SyncRun): Promise<void> {
   const failure = outcomes.find((outcome) => outcome.status === "rejected");
   if (failure) throw failure.reason;
 
+  await mirrorRefunds(run.db.pool, run.client, run.connectionId);
   await run.complete(async (tx) => {
     const deleted = await deleteUnseenRows(tx, run.connectionId, {
       runStartedAt: state.startedAt as string,
