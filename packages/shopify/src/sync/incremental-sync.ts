@@ -13,7 +13,6 @@ import {
   productsChangedQuery,
   variantsChangedQuery,
 } from "../documents/index.ts";
-import { mirrorRefunds } from "../inventory/refunds.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
 import { pruneDeletedVariants, syncProductDeletions } from "./deletions.ts";
 import { emitMirrorRows, type Row, type RowTarget, type ShopifyNode } from "./mirror-rows.ts";
@@ -61,7 +60,6 @@ export async function runIncrementalSync(run: SyncRun): Promise<void> {
   for (const feed of changeFeeds) await syncChanges(run, feed);
   await syncProductDeletions(run);
   await pruneDeletedVariants(run, started.rows[0]?.now as string);
-  await mirrorRefunds(run.db.pool, run.client, run.connectionId);
   await run.complete(async () => {});
 }
 

@@ -1,14 +1,20 @@
-import type { Services } from "@roestify/api";
-import { type MirrorTable, mirrorTables, type Queryable, transaction } from "@roestify/db";
-import { applyShopifyToLedger, type SyncRun, type SyncState } from "@roestify/shopify";
-
-export type SyncJobType = "full_sync" | "incremental_sync" | "inventory_push";
+import {
+  type JobStatus,
+  type JobType,
+  type MirrorTable,
+  mirrorTables,
+  type Queryable,
+  transaction,
+} from "@roestify/db";
+import { adoptVariantSkus, applyShopifyToLedger, mirrorRefunds } from "@roestify/inventory";
+import type { Services } from "@roestify/runtime";
+import type { AdminClient, SyncRun, SyncState } from "@roestify/shopify";
 
 export interface SyncJobRow {
   id: string;
   connection_id: string;
-  type: SyncJobType;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  type: JobType;
+  status: JobStatus;
   progress: Record<string, string>;
   rows_written: Partial<Record<MirrorTable, number>>;
   state: SyncState;
@@ -72,7 +78,8 @@ export function describeError(error: unknown): string {
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
-): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "complete"> {
+  client: AdminClient,
+): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "productsMirrored" | "complete"> {
   const { db } = services;
   const progress = { ...job.progress };
   const rowsWritten = Object.fromEntries(
@@ -101,10 +108,15 @@ export function jobBookkeeping(
         [job.id, progress, rowsWritten],
       );
     },
+    // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
+    productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
+      // What the ledger needs beyond the mirrors: the refunds of the orders it is to book.
+      await mirrorRefunds(db.pool, client, job.connection_id);
       await transaction(db.pool, async (tx) => {
         await finish(tx);
-        // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
+        // Roestify's stock follows the mirrors: opening balances, sales, cancellations, refunds
+        // and edits.
         await applyShopifyToLedger(tx, job.connection_id);
         await tx.query(
           `UPDATE shopify_sync_jobs

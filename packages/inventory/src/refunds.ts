@@ -1,7 +1,6 @@
 import type { Queryable } from "@roestify/db";
-import type { AdminClient } from "../admin-client.ts";
-import { refundsQuery } from "../documents/index.ts";
-import { gidNumber } from "../shop-domain.ts";
+import { type AdminClient, gidNumber } from "@roestify/shopify";
+import { refundsQuery } from "@roestify/shopify/documents";
 
 // A refund of up to 25 line items costs ~105 points: 8 of them stay under the 1,000 a query may
 // cost. (A refund of more line items than that is read in part; a roastery's orders are small.)
