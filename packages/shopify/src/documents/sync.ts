@@ -65,7 +65,7 @@ const orderFields = /* GraphQL */ `
     closedAt
     createdAt
     updatedAt
-    refunds(first: 20) {
+    refunds {
       id
       createdAt
     }
