@@ -10,6 +10,7 @@ import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export function createApp(services: Services) {
   const app = express();
@@ -25,7 +26,9 @@ export function createApp(services: Services) {
       },
     }),
   );
-  // Every body is JSON here; anything over 100 kB is refused before it is read in full.
+  // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
+  app.use(webhookRoutes(services));
+  // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));

@@ -16,6 +16,7 @@ import type {
   VariantRecord,
 } from "./records.ts";
 import { LeakyBucket } from "./throttle.ts";
+import type { WebhookSubscriptionRecord } from "./webhooks.ts";
 
 /**
  * Records of one type, in ascending id order, with sorted views cached until the next change.
@@ -110,6 +111,7 @@ const idBases = {
   RefundLineItem: 4_650_000_000_000,
   InventoryLevel: 0,
   DeletionEvent: 0,
+  WebhookSubscription: 1_530_000_000,
 } as const;
 export type IdType = keyof typeof idBases;
 
@@ -135,6 +137,7 @@ export interface ShopState {
   refunds: Collection<RefundRecord>;
   deletionEvents: Collection<DeletionEventRecord>;
   bulkOperations: Collection<BulkOperationRecord>;
+  webhookSubscriptions: Collection<WebhookSubscriptionRecord>;
   bucket: LeakyBucket;
   faults: Faults;
   idempotency: Map<string, IdempotentEntry>;
@@ -215,6 +218,7 @@ export function createShopState(settings: ShopSettings, shopNum: number, clock: 
     refunds: new Collection(),
     deletionEvents: new Collection(),
     bulkOperations: new Collection(),
+    webhookSubscriptions: new Collection(),
     bucket: new LeakyBucket(
       settings.maximumAvailable ?? plan.maximumAvailable,
       settings.restoreRate ?? plan.restoreRate,

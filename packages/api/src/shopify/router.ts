@@ -1,8 +1,18 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
+import { dataRequests } from "./data-requests.ts";
+import { disconnect } from "./disconnect.ts";
 import { job } from "./job.ts";
 import { status } from "./status.ts";
 import { sync } from "./sync.ts";
 import { updateConnection } from "./update-connection.ts";
 
-export const shopifyRouter = router({ authorize, job, status, sync, updateConnection });
+export const shopifyRouter = router({
+  authorize,
+  dataRequests,
+  disconnect,
+  job,
+  status,
+  sync,
+  updateConnection,
+});
