@@ -63,7 +63,8 @@ export async function pushInventory(
       await recordPushed(db, connectionId, batch);
       pushed += new Set(batch.map((target) => target.item_id)).size;
     }
-    if (stale.length === 0) continue;
+    // What changed meanwhile is queued as a push of its own: no second look at every SKU.
+    if (stale.length === 0) return { pushed, conflicts: 0 };
     if (round >= staleRetries) {
       await markConflict(db, stale);
       return { pushed, conflicts: new Set(stale.map((target) => target.item_id)).size };

@@ -6,9 +6,9 @@ import {
   type Queryable,
   transaction,
 } from "@roestify/db";
-import { adoptVariantSkus, applyShopifyToLedger } from "@roestify/inventory";
+import { adoptVariantSkus, applyShopifyToLedger, mirrorRefunds } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
-import type { SyncRun, SyncState } from "@roestify/shopify";
+import type { AdminClient, SyncRun, SyncState } from "@roestify/shopify";
 
 export interface SyncJobRow {
   id: string;
@@ -101,6 +101,7 @@ export function describeError(error: unknown): string {
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
+  client: AdminClient,
 ): Pick<
   SyncRun,
   "state" | "saveState" | "wrote" | "progress" | "write" | "productsMirrored" | "complete"
@@ -152,10 +153,13 @@ export function jobBookkeeping(
     // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
     productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
+      // What the ledger needs beyond the mirrors: the refunds of the orders it is to book.
+      await mirrorRefunds(db.pool, client, job.connection_id);
       await transaction(db.pool, async (tx) => {
         await lockRunning(tx, job.id);
         await finish(tx);
-        // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
+        // Roestify's stock follows the mirrors: opening balances, sales, cancellations, refunds
+        // and edits.
         await applyShopifyToLedger(tx, job.connection_id);
         await tx.query(
           `UPDATE shopify_sync_jobs

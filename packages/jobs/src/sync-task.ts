@@ -165,7 +165,7 @@ export function syncTask<Type extends JobType>(
         bulkFinished: options.bulkFinished,
         signal: AbortSignal.any([helpers.abortSignal, cancellation.signal]),
         log,
-        ...jobBookkeeping(services, job),
+        ...jobBookkeeping(services, job, client),
       });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
