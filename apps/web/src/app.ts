@@ -4,12 +4,13 @@ import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { cronRoutes } from "./cron.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
 
-export function createApp(services: Services) {
+export function createApp(services: Services, options: { demoSignIn?: boolean } = {}) {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet());
@@ -34,6 +35,7 @@ export function createApp(services: Services) {
       createContext: ({ req }) => requestContext(services, req),
     }),
   );
+  app.use(dashboardRoutes(services, { demoSignIn: options.demoSignIn ?? false }));
   app.use(oauthRoutes(services));
   app.use(cronRoutes(services));
   app.get(

@@ -7,6 +7,7 @@ import type { ApiEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
+import type { JobEvents } from "./shopify/job-events.ts";
 
 /** What every procedure can use; created once per process. */
 export interface Services {
@@ -14,11 +15,17 @@ export interface Services {
   env: ApiEnv;
   shopify: ShopifyEnv;
   log: Logger;
+  /** Changes of sync jobs, in web processes (the dashboard's live updates). */
+  jobEvents?: JobEvents;
 }
 
 /** One request: the services plus what the caller sent. */
 export interface Context extends Services {
   authorization: string | undefined;
+  /** The credentials came from the `roestify_session` cookie, which a browser sends by itself. */
+  cookieSession: boolean;
+  /** The `Origin` header: a cookie-authenticated mutation must come from `APP_URL`'s origin. */
+  origin: string | undefined;
   ip: string;
 }
 
@@ -51,6 +58,12 @@ export function toApiError(error: unknown): ApiError {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions are server-sent events; a comment every 15 s keeps idle ones open through
+  // proxies, and lets the client reconnect when they go silent.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error }) {
     return { ...shape, data: { ...shape.data, apiError: toApiError(error).toBody().error } };
   },
@@ -70,12 +83,19 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(apiErrors);
 
-/** Signed-in users; the organisation is created with plan `free` the first time it is seen. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Signed-in users; the organisation is created with plan `free` the first time it is seen. A
+ * mutation authenticated by the session cookie must come from the app's own origin: another site
+ * can make a browser send the cookie, but not forge `Origin` (cross-site request forgery).
+ */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   const user = await authenticate(
     ctx.authorization,
     new TextEncoder().encode(ctx.env.AUTH_JWT_SECRET),
   );
+  if (ctx.cookieSession && type === "mutation" && ctx.origin !== new URL(ctx.env.APP_URL).origin) {
+    throw new ApiError("forbidden");
+  }
   await ctx.db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
     user.organizationId,
   ]);

@@ -1,8 +1,9 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
 import { job } from "./job.ts";
+import { jobChanges } from "./job-changes.ts";
 import { status } from "./status.ts";
 import { sync } from "./sync.ts";
 import { updateConnection } from "./update-connection.ts";
 
-export const shopifyRouter = router({ authorize, job, status, sync, updateConnection });
+export const shopifyRouter = router({ authorize, job, jobChanges, status, sync, updateConnection });

@@ -29,6 +29,8 @@ export function connectionView(connection: Connection, locations: Location[]) {
   };
 }
 
+export type JobView = ReturnType<typeof jobView>;
+
 export function jobView(job: SyncJob) {
   return {
     id: job.id,

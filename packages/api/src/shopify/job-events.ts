@@ -1,0 +1,132 @@
+import { EventEmitter, on } from "node:events";
+import pg from "pg";
+import { z } from "zod";
+import type { Logger } from "../logger.ts";
+import { type JobView, jobTypes, zeroCounts } from "./views.ts";
+
+const channel = "shopify_sync_jobs";
+const reconnectDelayMs = 1000;
+// Organisation ids are any strings: their event names get a prefix, the resync event is a symbol.
+const organizationKey = (organizationId: string) => `organization:${organizationId}`;
+const resync = Symbol("resync");
+
+// The payload of the `shopify_sync_jobs` trigger (migration 20261206130000_sync_job_notify).
+const notification = z.object({
+  organization_id: z.string(),
+  id: z.string(),
+  type: z.enum(jobTypes),
+  status: z.string(),
+  attempts: z.number(),
+  max_attempts: z.number(),
+  progress: z.record(z.string(), z.unknown()),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  rows_written: z.record(z.string(), z.number()),
+});
+
+const iso = (timestamp: string | null) => (timestamp ? new Date(timestamp).toISOString() : null);
+
+/** A job as `status` and `job` show it, from a notification. */
+function jobFromNotification({ organization_id, ...job }: z.infer<typeof notification>): {
+  organizationId: string;
+  view: JobView;
+} {
+  return {
+    organizationId: organization_id,
+    view: {
+      ...job,
+      progress: job.progress as JobView["progress"],
+      created_at: new Date(job.created_at).toISOString(),
+      started_at: iso(job.started_at),
+      finished_at: iso(job.finished_at),
+      rows_written: { ...zeroCounts(), ...job.rows_written },
+    },
+  };
+}
+
+/** What a subscriber receives: a changed job, or `resync` after the listening session was lost. */
+export type JobEvent = { job: JobView } | { resync: true };
+
+/**
+ * The changes of sync jobs for this process: ONE listening database session, fanned out in memory
+ * to every subscriber of an organisation, so open dashboards cost the database nothing while
+ * nothing changes. A lost session is reopened; subscribers then hear `resync` (they may have
+ * missed changes meanwhile). `close` ends every subscription.
+ */
+export interface JobEvents {
+  /** The organisation's job events until `signal` aborts. */
+  subscribe(organizationId: string, signal: AbortSignal): AsyncGenerator<JobEvent>;
+  close(): Promise<void>;
+}
+
+export async function listenForJobChanges(
+  connectionString: string,
+  log: Logger,
+): Promise<JobEvents> {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  let client: pg.Client | undefined;
+  const closing = new AbortController();
+  let retry: NodeJS.Timeout | undefined;
+
+  const deliver = (payload: string | undefined) => {
+    const parsed = notification.safeParse(JSON.parse(payload ?? "null"));
+    if (!parsed.success) return log.warn({ channel }, "unreadable job notification");
+    const { organizationId, view } = jobFromNotification(parsed.data);
+    emitter.emit(organizationKey(organizationId), { job: view } satisfies JobEvent);
+  };
+
+  const connect = async (): Promise<void> => {
+    const session = new pg.Client({ connectionString });
+    session.on("notification", (message) => deliver(message.payload));
+    session.on("error", (error) => {
+      log.warn({ err: error }, "job notification session lost");
+      void session.end().catch(() => {});
+      scheduleReconnect();
+    });
+    await session.connect();
+    await session.query(`LISTEN ${channel}`);
+    client = session;
+  };
+
+  const scheduleReconnect = () => {
+    client = undefined;
+    if (closing.signal.aborted || retry) return;
+    retry = setTimeout(async () => {
+      retry = undefined;
+      try {
+        await connect();
+        emitter.emit(resync);
+      } catch (error) {
+        log.warn({ err: error }, "job notification session could not be reopened");
+        scheduleReconnect();
+      }
+    }, reconnectDelayMs);
+  };
+
+  await connect();
+  return {
+    async *subscribe(organizationId, signal) {
+      const key = organizationKey(organizationId);
+      const onResync = () => emitter.emit(key, { resync: true } satisfies JobEvent);
+      emitter.on(resync, onResync);
+      try {
+        const until = AbortSignal.any([signal, closing.signal]);
+        for await (const [event] of on(emitter, key, { signal: until })) {
+          yield event as JobEvent;
+        }
+      } catch (error) {
+        if (!(error instanceof Error && error.name === "AbortError")) throw error;
+      } finally {
+        emitter.off(resync, onResync);
+      }
+    },
+    async close() {
+      closing.abort();
+      clearTimeout(retry);
+      await client?.end();
+    },
+  };
+}
