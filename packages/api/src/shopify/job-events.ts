@@ -6,9 +6,9 @@ import { type JobView, jobTypes, zeroCounts } from "./views.ts";
 
 const channel = "shopify_sync_jobs";
 const reconnectDelayMs = 1000;
-// Organisation ids are any strings: their event names get a prefix, the resync event is a symbol.
-const organizationKey = (organizationId: string) => `organization:${organizationId}`;
-const resync = Symbol("resync");
+// Organisation ids are any strings; the prefix keeps them apart from the emitter's own `error`.
+const organizationPrefix = "organization:";
+const organizationKey = (organizationId: string) => `${organizationPrefix}${organizationId}`;
 
 // The payload of the `shopify_sync_jobs` trigger (migration 20261206130000_sync_job_notify).
 const notification = z.object({
@@ -81,11 +81,14 @@ export async function listenForJobChanges(
   const connect = async (): Promise<void> => {
     const session = new pg.Client({ connectionString });
     session.on("notification", (message) => deliver(message.payload));
-    session.on("error", (error) => {
+    const lost = (error?: Error) => {
+      if (client !== session) return;
       log.warn({ err: error }, "job notification session lost");
       void session.end().catch(() => {});
       scheduleReconnect();
-    });
+    };
+    session.on("error", lost);
+    session.on("end", () => lost());
     await session.connect();
     await session.query(`LISTEN ${channel}`);
     client = session;
@@ -98,7 +101,9 @@ export async function listenForJobChanges(
       retry = undefined;
       try {
         await connect();
-        emitter.emit(resync);
+        for (const key of emitter.eventNames()) {
+          if (String(key).startsWith(organizationPrefix)) emitter.emit(key, { resync: true });
+        }
       } catch (error) {
         log.warn({ err: error }, "job notification session could not be reopened");
         scheduleReconnect();
@@ -109,24 +114,23 @@ export async function listenForJobChanges(
   await connect();
   return {
     async *subscribe(organizationId, signal) {
-      const key = organizationKey(organizationId);
-      const onResync = () => emitter.emit(key, { resync: true } satisfies JobEvent);
-      emitter.on(resync, onResync);
+      const until = AbortSignal.any([signal, closing.signal]);
       try {
-        const until = AbortSignal.any([signal, closing.signal]);
-        for await (const [event] of on(emitter, key, { signal: until })) {
+        for await (const [event] of on(emitter, organizationKey(organizationId), {
+          signal: until,
+        })) {
           yield event as JobEvent;
         }
       } catch (error) {
         if (!(error instanceof Error && error.name === "AbortError")) throw error;
-      } finally {
-        emitter.off(resync, onResync);
       }
     },
     async close() {
       closing.abort();
       clearTimeout(retry);
-      await client?.end();
+      const session = client;
+      client = undefined;
+      await session?.end();
     },
   };
 }
