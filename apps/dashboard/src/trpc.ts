@@ -1,7 +1,7 @@
 import type { AppRouter } from "@roestify/api";
 import {
   createTRPCClient,
-  httpBatchLink,
+  httpBatchStreamLink,
   httpSubscriptionLink,
   splitLink,
   TRPCClientError,
@@ -18,14 +18,17 @@ export type Connection = NonNullable<Status["connection"]>;
 export type Job = NonNullable<Status["jobs"][string]>;
 export type StockRow = RouterOutputs["inventory"]["list"][number];
 
-/** Queries and mutations as batched HTTP requests, job changes as server-sent events. */
+/**
+ * Queries and mutations as batched HTTP requests whose answers stream in as each is ready (the
+ * status does not wait for the stock list), job changes as server-sent events.
+ */
 export function createClient() {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
         true: httpSubscriptionLink({ url: "/trpc" }),
-        false: httpBatchLink({ url: "/trpc" }),
+        false: httpBatchStreamLink({ url: "/trpc" }),
       }),
     ],
   });

@@ -9,6 +9,7 @@ import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
+import { refuseCrossOriginCookieWrites } from "./session.ts";
 
 export function createApp(services: Services, options: { demoSignIn?: boolean } = {}) {
   const app = express();
@@ -24,6 +25,7 @@ export function createApp(services: Services, options: { demoSignIn?: boolean } 
       },
     }),
   );
+  app.use(refuseCrossOriginCookieWrites(services.env));
   // Every body is JSON here; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 

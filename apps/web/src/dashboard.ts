@@ -41,6 +41,8 @@ export function dashboardRoutes(services: Services, options: { demoSignIn: boole
       },
     );
 
+  // Read once: the build does not change while the process runs. A missing build is read again.
+  let indexHtml: Promise<string | undefined> | undefined;
   const router = Router()
     .use(
       "/dashboard/assets",
@@ -49,8 +51,10 @@ export function dashboardRoutes(services: Services, options: { demoSignIn: boole
     .get("/dashboard", (_req, res) => res.redirect(302, "/dashboard/settings?tab=shopify"))
     .get("/dashboard/settings", async (req, res) => {
       if (!(await signedIn(sessionToken(req)))) return sendPage(res, 401, signInRequired);
-      const html = await readFile(join(dashboardDist, "index.html"), "utf8").catch(() => undefined);
+      indexHtml ??= readFile(join(dashboardDist, "index.html"), "utf8").catch(() => undefined);
+      const html = await indexHtml;
       if (html === undefined) {
+        indexHtml = undefined;
         services.log.error(
           { dashboardDist },
           "dashboard not built: pnpm --filter @roestify/dashboard build",

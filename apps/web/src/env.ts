@@ -16,3 +16,13 @@ export type WebEnv = z.infer<typeof schema>;
 export function readWebEnv(source: NodeJS.ProcessEnv = process.env): WebEnv {
   return parseEnv(schema, source);
 }
+
+const browserTestSchema = z.object({
+  /** Where the browser tests save the README's screenshots; unset: none are taken. */
+  SCREENSHOTS_DIR: z.string().min(1).optional(),
+});
+
+/** Settings of the browser tests (never read by the server). */
+export function readBrowserTestEnv(source: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(browserTestSchema, source);
+}

@@ -1,12 +1,12 @@
 import { createCaller, type Services } from "@roestify/api";
 import type { Request, RequestHandler } from "express";
-import { requestCredentials } from "./session.ts";
+import { requestAuthorization } from "./session.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 
 /** The tRPC context of one HTTP request, for both /trpc and the REST shim. */
 export function requestContext(services: Services, req: Request) {
-  return { ...services, ...requestCredentials(req), ip: req.ip ?? "unknown" };
+  return { ...services, authorization: requestAuthorization(req), ip: req.ip ?? "unknown" };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { ApiEnv } from "@roestify/api";
+import { type ApiEnv, ApiError, trpcErrorShape } from "@roestify/api";
 import { parseCookie } from "cookie";
-import type { Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 
 /** The browser's session: the same JWT a bearer token holds, set at login. */
 export const sessionCookie = "roestify_session";
@@ -9,14 +9,10 @@ export const sessionCookie = "roestify_session";
 export const sessionToken = (req: Request) => parseCookie(req.headers.cookie ?? "")[sessionCookie];
 
 /** The caller's credentials: an `Authorization` header wins over the session cookie. */
-export function requestCredentials(req: Request) {
-  const header = req.headers.authorization;
-  const token = header === undefined ? sessionToken(req) : undefined;
-  return {
-    authorization: header ?? (token === undefined ? undefined : `Bearer ${token}`),
-    cookieSession: token !== undefined,
-    origin: req.headers.origin,
-  };
+export function requestAuthorization(req: Request): string | undefined {
+  if (req.headers.authorization !== undefined) return req.headers.authorization;
+  const token = sessionToken(req);
+  return token === undefined ? undefined : `Bearer ${token}`;
 }
 
 /** HttpOnly (no script reads it), SameSite=Lax (no cross-site subrequest sends it), Secure on https. */
@@ -27,4 +23,25 @@ export function setSessionCookie(res: Response, token: string, env: Pick<ApiEnv,
     secure: new URL(env.APP_URL).protocol === "https:",
     path: "/",
   });
+}
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cross-site request forgery: another site can make a browser send the cookie, but not forge
+ * `Origin`. A state-changing request whose credential is the cookie must come from `APP_URL`'s
+ * origin, else `403 forbidden` (tRPC's error shape on /trpc). Checked before the body is read, so
+ * whatever the body (a form post, say) the answer is the same.
+ */
+export function refuseCrossOriginCookieWrites(env: Pick<ApiEnv, "APP_URL">): RequestHandler {
+  const appOrigin = new URL(env.APP_URL).origin;
+  return (req, res, next) => {
+    const byCookie = req.headers.authorization === undefined && sessionToken(req) !== undefined;
+    if (safeMethods.has(req.method) || !byCookie || req.headers.origin === appOrigin) return next();
+    const error = new ApiError("forbidden");
+    if (!req.path.startsWith("/trpc/")) return next(error);
+    res
+      .status(error.status)
+      .json({ error: trpcErrorShape(error, req.path.slice("/trpc/".length)) });
+  };
 }

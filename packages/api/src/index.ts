@@ -9,4 +9,4 @@ export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { runService } from "./service.ts";
 export { type JobEvents, listenForJobChanges } from "./shopify/job-events.ts";
 export { completeOAuth } from "./shopify/oauth-callback.ts";
-export { type Context, type Services, toApiError } from "./trpc.ts";
+export { type Context, type Services, toApiError, trpcErrorShape } from "./trpc.ts";

@@ -1,6 +1,7 @@
 import type { Database } from "@roestify/db";
 import type { ShopifyEnv } from "@roestify/shopify";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
+import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
 import { authenticate } from "./auth.ts";
 import type { ApiEnv } from "./env.ts";
@@ -22,10 +23,6 @@ export interface Services {
 /** One request: the services plus what the caller sent. */
 export interface Context extends Services {
   authorization: string | undefined;
-  /** The credentials came from the `roestify_session` cookie, which a browser sends by itself. */
-  cookieSession: boolean;
-  /** The `Origin` header: a cookie-authenticated mutation must come from `APP_URL`'s origin. */
-  origin: string | undefined;
   ip: string;
 }
 
@@ -79,23 +76,35 @@ const apiErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * tRPC's error answer (`{error: shape}` as tRPC sends it, formatted as above) for an error found
+ * before tRPC reads the request, by a check at the HTTP layer.
+ */
+export function trpcErrorShape(error: ApiError, path: string) {
+  return getErrorShape({
+    config: t._config,
+    error: new TRPCError({
+      code: trpcCodes[error.status] ?? "INTERNAL_SERVER_ERROR",
+      message: error.message,
+      cause: error,
+    }),
+    type: "unknown",
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(apiErrors);
 
-/**
- * Signed-in users; the organisation is created with plan `free` the first time it is seen. A
- * mutation authenticated by the session cookie must come from the app's own origin: another site
- * can make a browser send the cookie, but not forge `Origin` (cross-site request forgery).
- */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+/** Signed-in users; the organisation is created with plan `free` the first time it is seen. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = await authenticate(
     ctx.authorization,
     new TextEncoder().encode(ctx.env.AUTH_JWT_SECRET),
   );
-  if (ctx.cookieSession && type === "mutation" && ctx.origin !== new URL(ctx.env.APP_URL).origin) {
-    throw new ApiError("forbidden");
-  }
   await ctx.db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
     user.organizationId,
   ]);
