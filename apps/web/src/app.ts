@@ -1,4 +1,5 @@
-import { appRouter, type Services } from "@roestify/api";
+import { appRouter, type JobEvents } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";
@@ -11,7 +12,14 @@ import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
 import { refuseCrossOriginCookieWrites } from "./session.ts";
 
-export function createApp(services: Services, options: { demoSignIn?: boolean } = {}) {
+/**
+ * The web app. `jobEvents` feeds the dashboard's live job updates (a web process has one);
+ * `demoSignIn` adds demo mode's sign-in link.
+ */
+export function createApp(
+  services: Services,
+  options: { jobEvents?: JobEvents; demoSignIn?: boolean } = {},
+) {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet());
@@ -34,7 +42,10 @@ export function createApp(services: Services, options: { demoSignIn?: boolean } 
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => requestContext(services, req),
+      createContext: ({ req }) => ({
+        ...requestContext(services, req),
+        jobEvents: options.jobEvents,
+      }),
     }),
   );
   app.use(dashboardRoutes(services, { demoSignIn: options.demoSignIn ?? false }));
@@ -58,6 +69,18 @@ export function createApp(services: Services, options: { demoSignIn?: boolean } 
       services,
       (caller, req) =>
         caller.inventory.recordPackaging({
+          ...req.body,
+          idempotencyKey: req.get("idempotency-key"),
+        }),
+      201,
+    ),
+  );
+  app.post(
+    "/api/v1/inventory/adjustments",
+    restRoute(
+      services,
+      (caller, req) =>
+        caller.inventory.recordAdjustment({
           ...req.body,
           idempotencyKey: req.get("idempotency-key"),
         }),

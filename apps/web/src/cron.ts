@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { ApiError, runQueueTick, type Services } from "@roestify/api";
-import { createTaskList, runJobsUntilIdle } from "@roestify/worker";
+import { ApiError } from "@roestify/api";
+import { runQueueTickAndJobs } from "@roestify/jobs";
+import type { Services } from "@roestify/runtime";
 import { type RequestHandler, Router } from "express";
 
 // Stop picking up jobs after this long, so the request ends within a typical 60 s cron timeout.
@@ -17,15 +18,7 @@ export function cronRoutes(services: Services) {
   const tick: RequestHandler = async (req, res) => {
     const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
     if (!sameSecret(given, services.env.CRON_SECRET)) throw new ApiError("unauthorized");
-    const result = await runQueueTick(services, () =>
-      runJobsUntilIdle({
-        connectionString: services.db.url,
-        taskList: createTaskList(services),
-        log: services.log,
-        deadlineMs: tickBudgetMs,
-      }),
-    );
-    res.json({ data: result });
+    res.json({ data: await runQueueTickAndJobs(services, tickBudgetMs) });
   };
   return Router().get("/cron/shopify-queue", tick).post("/cron/shopify-queue", tick);
 }

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ApiError, authenticate, type Services } from "@roestify/api";
+import { ApiError, authenticate } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import express, { type Response, Router } from "express";
 import { sessionToken, setSessionCookie } from "./session.ts";
 

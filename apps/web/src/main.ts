@@ -1,12 +1,13 @@
 import type { AddressInfo } from "node:net";
-import { listenForJobChanges, runService } from "@roestify/api";
+import { listenForJobChanges } from "@roestify/api";
+import { runService } from "@roestify/runtime";
 import { createApp } from "./app.ts";
 import { readWebEnv } from "./env.ts";
 
 await runService("web", async (services) => {
   const web = readWebEnv();
   const jobEvents = await listenForJobChanges(services.db.url, services.log);
-  const app = createApp({ ...services, jobEvents }, { demoSignIn: web.DEMO_MODE });
+  const app = createApp(services, { jobEvents, demoSignIn: web.DEMO_MODE });
   const server = app.listen(web.PORT, web.HOST);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const { port } = server.address() as AddressInfo;

@@ -1,4 +1,5 @@
-import { completeOAuth, consumeRateLimit, type Services } from "@roestify/api";
+import { completeOAuth, consumeRateLimit } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import { type Request, Router } from "express";
 import { restRoute } from "./rest.ts";
 

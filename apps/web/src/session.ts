@@ -1,4 +1,5 @@
-import { type ApiEnv, ApiError, trpcErrorShape } from "@roestify/api";
+import { ApiError, trpcErrorShape } from "@roestify/api";
+import type { ApiEnv } from "@roestify/runtime";
 import { parseCookie } from "cookie";
 import type { Request, RequestHandler, Response } from "express";
 

@@ -1,10 +1,11 @@
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, listenForJobChanges } from "@roestify/api";
-import { testSecrets, testServices } from "@roestify/api/testing";
+import { listenForJobChanges } from "@roestify/api";
 import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
+import { createLogger } from "@roestify/runtime";
+import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { afterAll } from "vitest";
 import { createApp } from "./app.ts";
@@ -25,8 +26,8 @@ export async function startTestApp(
   await new Promise((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const jobEvents = await listenForJobChanges(db.url, log);
-  const services = { ...testServices(db, { APP_URL: url, ...overrides }, log), jobEvents };
-  server.on("request", createApp(services, options));
+  const services = testServices(db, { APP_URL: url, ...overrides }, log);
+  server.on("request", createApp(services, { ...options, jobEvents }));
   afterAll(async () => {
     const closed = new Promise((resolve) => server.close(resolve));
     await jobEvents.close();

@@ -1,7 +1,6 @@
-import { runService } from "@roestify/api";
+import { createTaskList, crontab, startRunner } from "@roestify/jobs";
+import { runService } from "@roestify/runtime";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
-import { startRunner } from "./runner.ts";
-import { createTaskList, crontab } from "./tasks.ts";
 
 await runService(
   "worker",

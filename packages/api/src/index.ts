@@ -1,12 +1,7 @@
 export { authenticate, type User } from "./auth.ts";
-export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
-export { createLogger, type Logger } from "./logger.ts";
-export { runQueueTick } from "./queue/tick.ts";
-export { holdWorkerLiveness, releaseDeadWorkers } from "./queue/worker-liveness.ts";
 export { consumeRateLimit } from "./rate-limit.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { runService } from "./service.ts";
 export { type JobEvents, listenForJobChanges } from "./shopify/job-events.ts";
 export { completeOAuth } from "./shopify/oauth-callback.ts";
-export { type Context, type Services, toApiError, trpcErrorShape } from "./trpc.ts";
+export { type Context, toApiError, trpcErrorShape } from "./trpc.ts";

@@ -1,29 +1,18 @@
-import type { Database } from "@roestify/db";
-import type { ShopifyEnv } from "@roestify/shopify";
+import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
 import { authenticate } from "./auth.ts";
-import type { ApiEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
 import type { JobEvents } from "./shopify/job-events.ts";
-
-/** What every procedure can use; created once per process. */
-export interface Services {
-  db: Database;
-  env: ApiEnv;
-  shopify: ShopifyEnv;
-  log: Logger;
-  /** Changes of sync jobs, in web processes (the dashboard's live updates). */
-  jobEvents?: JobEvents;
-}
 
 /** One request: the services plus what the caller sent. */
 export interface Context extends Services {
   authorization: string | undefined;
   ip: string;
+  /** Changes of sync jobs, in web processes (the dashboard's live updates). */
+  jobEvents?: JobEvents;
 }
 
 const trpcCodes: Record<number, TRPC_ERROR_CODE_KEY> = {

@@ -1,8 +1,9 @@
 import { EventEmitter, on } from "node:events";
+import { jobTypes } from "@roestify/db";
+import type { Logger } from "@roestify/runtime";
 import pg from "pg";
 import { z } from "zod";
-import type { Logger } from "../logger.ts";
-import { type JobView, jobTypes, zeroCounts } from "./views.ts";
+import { type JobView, zeroCounts } from "./views.ts";
 
 const channel = "shopify_sync_jobs";
 const reconnectDelayMs = 1000;

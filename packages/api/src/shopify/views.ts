@@ -1,13 +1,10 @@
-import type { Database, MirrorTable } from "@roestify/db";
+import type { Database, JobType, MirrorTable } from "@roestify/db";
 import { mirrorTables } from "@roestify/db";
 
 type Prisma = Database["prisma"];
 type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
 type Location = Awaited<ReturnType<Prisma["shopifyLocation"]["findMany"]>>[number];
 type SyncJob = NonNullable<Awaited<ReturnType<Prisma["shopifySyncJob"]["findUnique"]>>>;
-
-export const jobTypes = ["full_sync", "incremental_sync", "inventory_push"] as const;
-export type JobType = (typeof jobTypes)[number];
 
 export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
 
@@ -26,6 +23,7 @@ export function connectionView(connection: Connection, locations: Location[]) {
     })),
     inventory_location_id:
       connection.inventoryLocationId === null ? null : locationGid(connection.inventoryLocationId),
+    inventory_push_enabled: connection.inventoryPushEnabled,
   };
 }
 

@@ -1,24 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@roestify/db";
-import type { AdminClient } from "../admin-client.ts";
+import type { AdminClient } from "@roestify/shopify";
 import {
   inventoryLevelsAtLocationQuery,
   inventorySetQuantitiesMutation,
-} from "../documents/index.ts";
-import { skuMappingSql } from "./mapping.ts";
+} from "@roestify/shopify/documents";
+import { type PushTarget, pushTargets } from "./push-status.ts";
 
 // inventorySetQuantities takes at most 250 quantities per call.
 const batchSize = 250;
 const staleRetries = 3;
-
-interface PushTarget {
-  item_id: string;
-  sku: string;
-  inventory_item_id: string;
-  location_id: string;
-  target: number;
-  shopify_available: number | null;
-}
 
 interface SetQuantitiesResult {
   inventorySetQuantities: {
@@ -31,9 +22,10 @@ const locationGid = (id: string) => `gid://shopify/Location/${id}`;
 
 /**
  * Pushes Roestify's stock of every mapped SKU whose target (available, never below 0) differs
- * from Shopify's last known quantity. Each batch compares-and-swaps from that last known quantity
- * with a fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a
- * stale compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
+ * from Shopify's last known quantity of one of its variants; variants sharing a SKU all get its
+ * target in the same call. Each call compares-and-swaps from the last known quantities with a
+ * fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a stale
+ * compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
  * recomputed and the push retried; after 3 stale rounds the SKU is marked `conflict`.
  */
 export async function pushInventory(
@@ -47,8 +39,7 @@ export async function pushInventory(
     const targets = await pushTargets(db, connectionId);
     if (targets.length === 0) return { pushed, conflicts: 0 };
     const stale: PushTarget[] = [];
-    for (let start = 0; start < targets.length; start += batchSize) {
-      const batch = targets.slice(start, start + batchSize);
+    for (const batch of batchesBySku(targets)) {
       const result = await client.request<SetQuantitiesResult>(inventorySetQuantitiesMutation, {
         key: randomUUID(),
         input: {
@@ -70,47 +61,29 @@ export async function pushInventory(
       }
       if (errors.length) throw new Error(`Shopify refused the stock: ${errors[0]?.message}`);
       await recordPushed(db, connectionId, batch);
-      pushed += batch.length;
+      pushed += new Set(batch.map((target) => target.item_id)).size;
     }
     if (stale.length === 0) continue;
     if (round >= staleRetries) {
       await markConflict(db, stale);
-      return { pushed, conflicts: stale.length };
+      return { pushed, conflicts: new Set(stale.map((target) => target.item_id)).size };
     }
     await catchUp();
     await refreshLevels(db, client, connectionId, stale);
   }
 }
 
-/** What each mapped SKU of the connection should show at the inventory location, where it differs. */
-const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
-  SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-         greatest(0, stock.available)::int AS target, i.push_status
-  FROM mapped m
-  JOIN inventory_items i ON i.id = m.item_id
-  CROSS JOIN LATERAL (SELECT coalesce(sum(delta), 0) AS available FROM inventory_movements x
-                      WHERE x.inventory_item_id = m.item_id) stock
-  LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-    AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-  WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-    AND l.available IS DISTINCT FROM greatest(0, stock.available)`;
-
-async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
-  return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
-}
-
-/**
- * Whether some SKU waits for a push that no job will make (packaged before it was mapped, a
- * mapping changed, a push that failed). SKUs in conflict wait for the next packaging instead of
- * being retried every minute.
- */
-export async function hasPendingPush(db: Queryable, connectionId: string): Promise<boolean> {
-  const result = await db.query(
-    `SELECT 1 FROM (${pushTargetsSql}) t WHERE t.push_status IS DISTINCT FROM 'conflict' LIMIT 1`,
-    [connectionId],
-  );
-  return (result.rowCount ?? 0) > 0;
+/** Calls of at most 250 quantities; the variants of one SKU always go in the same call. */
+function* batchesBySku(targets: PushTarget[]): Generator<PushTarget[]> {
+  let batch: PushTarget[] = [];
+  for (const sku of Map.groupBy(targets, (target) => target.item_id).values()) {
+    if (batch.length + sku.length > batchSize) {
+      yield batch;
+      batch = [];
+    }
+    batch.push(...sku);
+  }
+  if (batch.length) yield batch;
 }
 
 async function recordPushed(db: Queryable, connectionId: string, batch: PushTarget[]) {

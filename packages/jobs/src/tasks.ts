@@ -1,14 +1,16 @@
-import { runQueueTick, type Services } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import type { TaskList } from "graphile-worker";
+import { queueTickTask } from "./job-types.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
+import { runQueueTick } from "./tick.ts";
 
 /** The minutely tick; graphile-worker's crontab schedules it. */
-export const crontab = "* * * * * shopify_queue_tick ?max=1";
+export const crontab = `* * * * * ${queueTickTask} ?max=1`;
 
 /** graphile-worker's tasks; a job's identifier is its `shopify_sync_jobs.type`. */
 export function createTaskList(services: Services, options: SyncTaskOptions = {}): TaskList {
   return {
-    async shopify_queue_tick() {
+    async [queueTickTask]() {
       const { enqueued } = await runQueueTick(services);
       services.log.info({ enqueued }, "shopify queue tick");
     },

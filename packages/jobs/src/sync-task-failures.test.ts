@@ -18,7 +18,7 @@ const { simulator, services } = await startSyncEnvironment([
   { domain: "widerrufen.myshopify.com", seed: 2, ...size },
   { domain: "beschaeftigt.myshopify.com", seed: 3, ...size },
   { domain: "ohne-kunden.myshopify.com", seed: 4, ...size },
-  { domain: "volle-schlange.myshopify.com", seed: 5, ...size, bulkDelayMs: 300 },
+  { domain: "volle-schlange.myshopify.com", seed: 5, ...size, bulkDelayMs: 1500 },
   { domain: "feierabend.myshopify.com", seed: 6, ...size, bulkDelayMs: 400 },
 ]);
 

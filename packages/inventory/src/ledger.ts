@@ -1,33 +1,10 @@
 import type { Queryable } from "@roestify/db";
+import { cancelSeq, ledgerSequence } from "@roestify/shopify";
 import { skuMappingSql } from "./mapping.ts";
 
 const mappedForConnection = skuMappingSql(
   "(SELECT organization_id FROM shopify_connections WHERE id = $1)",
 );
-
-/**
- * The sequence that orders what the mirror saw: an order's `ledger_seq` when it was first written,
- * its `cancel_seq` when it was first written cancelled, an opening balance's `covers_order_seq`.
- */
-export const ledgerSequence = "shopify_orders_ledger_seq_seq";
-
-/**
- * When the mirror first saw the order (alias `order`) cancelled. An order copied in already
- * cancelled has no `cancel_seq` of its own (COPY cannot draw it; an update of every such row
- * took 2.6 s for 500,000 orders): it was cancelled when first seen, at its `ledger_seq`.
- */
-export const cancelSeq = (order: string) =>
-  `coalesce(${order}.cancel_seq, CASE WHEN ${order}.cancelled_at IS NOT NULL THEN ${order}.ledger_seq END)`;
-
-/**
- * Whether the ledger can book anything for the connection's orders ($1): it books against the
- * opening balances of earlier runs only, and an opening balance covers every order the mirror
- * saw before it. Orders written while the organisation has none need no booking.
- */
-export const organizationHasOpenings = `EXISTS (
-  SELECT 1 FROM inventory_movements x
-  JOIN shopify_connections c ON c.organization_id = x.organization_id
-  WHERE c.id = $1 AND x.kind = 'opening_balance')`;
 
 const movementColumns =
   "(organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)";
@@ -60,8 +37,8 @@ export async function adoptVariantSkus(db: Queryable, connectionId: string): Pro
  * idempotent (every movement has a unique source reference, so re-running adds nothing):
  * 1. every mirrored variant SKU becomes a Roestify SKU;
  * 2. a SKU mapped for the first time adopts Shopify's available quantity at the inventory
- *    location as its opening balance (what was packaged before comes on top), so connecting never
- *    changes a live shop's quantities. It covers every order and cancellation the mirror had seen
+ *    location (of its variants, the largest) as its opening balance (what was packaged before
+ *    comes on top), so connecting never changes a live shop's quantities. It covers every order and cancellation the mirror had seen
  *    by then (`covers_order_seq`): Shopify's quantity already holds them;
  * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
  *    the SKU's stock unless its order is covered by the opening balance, and its cancellation
@@ -78,7 +55,9 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
      opening AS (
        INSERT INTO inventory_movements
          (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
-       SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
+       -- Variants sharing a SKU: the largest quantity (a roastery keeps them all at the one
+       -- figure of its bags; summing would count the same bags twice).
+       SELECT m.organization_id, m.item_id, 'opening_balance', max(l.available),
               'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
        FROM mapped m
        JOIN shopify_inventory_levels l ON l.connection_id = $1
@@ -89,6 +68,7 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
          -- them meanwhile, and a conflict would fail the attempt, not book twice.
          AND NOT EXISTS (SELECT 1 FROM inventory_movements x
            WHERE x.organization_id = m.organization_id AND x.source_ref = 'opening_balance:' || m.item_id)
+       GROUP BY m.organization_id, m.item_id
      ),
      booked AS (
        DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id

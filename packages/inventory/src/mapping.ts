@@ -1,0 +1,76 @@
+import type { Queryable } from "@roestify/db";
+
+/**
+ * How the Roestify SKUs of an organisation (given as an SQL expression) map to the mirrored
+ * variants of its active connection, one row per mapped variant (a SKU without one: one row,
+ * `variant_id` null). An explicit list `shopify_variant_ids` wins; else every variant with
+ * exactly that SKU (case-sensitive) shares the SKU's stock.
+ */
+export const skuMappingSql = (organization: string) => `
+  SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
+         c.inventory_location_id AS location_id, c.inventory_push_enabled AS push_enabled,
+         v.shopify_id AS variant_id, v.inventory_item_id
+  FROM inventory_items i
+  LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
+  -- Two index-backed lookups: one join condition choosing between them would be a nested loop
+  -- over every SKU × every variant.
+  LEFT JOIN LATERAL (
+    SELECT e.shopify_id, e.inventory_item_id FROM shopify_product_variants e
+    WHERE e.connection_id = c.id AND e.shopify_id = ANY (i.shopify_variant_ids)
+    UNION ALL
+    SELECT s.shopify_id, s.inventory_item_id FROM shopify_product_variants s
+    WHERE i.shopify_variant_ids IS NULL AND s.connection_id = c.id AND s.sku = i.sku
+  ) v ON true
+  WHERE i.organization_id = ${organization}`;
+
+export interface SkuMapping {
+  connection_id: string | null;
+  push_enabled: boolean | null;
+  variant_ids: string[];
+}
+
+/** The connection and mapped variants of one Roestify SKU. */
+export async function skuMapping(
+  db: Queryable,
+  organizationId: string,
+  itemId: string,
+): Promise<SkuMapping> {
+  const result = await db.query<SkuMapping>(
+    `SELECT min(m.connection_id::text) AS connection_id, bool_and(m.push_enabled) AS push_enabled,
+            coalesce(array_agg(m.variant_id ORDER BY m.variant_id)
+                     FILTER (WHERE m.variant_id IS NOT NULL), '{}') AS variant_ids
+     FROM (${skuMappingSql("$1")}) m WHERE m.item_id = $2`,
+    [organizationId, itemId],
+  );
+  return result.rows[0] as SkuMapping;
+}
+
+/**
+ * Maps a Roestify SKU to mirrored variants of the organisation's shop explicitly (`variantIds`,
+ * numeric ids; [] maps it to none), or back to every variant with exactly its SKU (null); a new
+ * mapping is pushed afresh. Unknown variants are answered by their indexes, nothing is changed.
+ */
+export async function mapSku(
+  db: Queryable,
+  organizationId: string,
+  sku: string,
+  variantIds: string[] | null,
+): Promise<{ unknownVariants: number[] } | "mapped" | "unknown_sku"> {
+  if (variantIds?.length) {
+    const known = await db.query<{ shopify_id: string }>(
+      `SELECT v.shopify_id FROM shopify_product_variants v
+       JOIN shopify_connections c ON c.id = v.connection_id
+       WHERE c.organization_id = $1 AND v.shopify_id = ANY ($2::bigint[])`,
+      [organizationId, variantIds],
+    );
+    const found = new Set(known.rows.map((row) => String(row.shopify_id)));
+    const unknownVariants = variantIds.flatMap((id, index) => (found.has(id) ? [] : [index]));
+    if (unknownVariants.length) return { unknownVariants };
+  }
+  const updated = await db.query(
+    `UPDATE inventory_items SET shopify_variant_ids = $3, push_status = NULL, push_error = NULL
+     WHERE organization_id = $1 AND sku = $2`,
+    [organizationId, sku, variantIds ? [...new Set(variantIds)] : null],
+  );
+  return updated.rowCount ? "mapped" : "unknown_sku";
+}
