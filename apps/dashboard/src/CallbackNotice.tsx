@@ -12,9 +12,12 @@ export function CallbackNotice({ params }: { params: URLSearchParams }) {
   }
   if (outcome === "error") {
     const reason = params.get("reason") ?? "";
+    const sentence = Object.hasOwn(callbackErrorSentences, reason)
+      ? callbackErrorSentences[reason as keyof typeof callbackErrorSentences]
+      : unknownCallbackError;
     return (
       <p role="alert" className="notice error">
-        {callbackErrorSentences[reason] ?? unknownCallbackError}
+        {sentence}
       </p>
     );
   }

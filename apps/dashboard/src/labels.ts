@@ -1,3 +1,5 @@
+import type { OAuthFailureReason } from "@roestify/api";
+
 /** Everything the page says, in German, by the API's codes. */
 
 export const connectionStatusLabels: Record<string, string> = {
@@ -60,8 +62,8 @@ export const pushStatusLabels: Record<string, string> = {
   paused: "Pausiert",
 };
 
-/** After Shopify's redirect: what went wrong, and what to do now. */
-export const callbackErrorSentences: Record<string, string> = {
+/** After Shopify's redirect: what went wrong, and what to do now (one sentence per reason). */
+export const callbackErrorSentences: Record<OAuthFailureReason, string> = {
   invalid_hmac:
     "Die Rückmeldung von Shopify war nicht gültig signiert. Bitte starte die Verbindung über „Verbinden“ noch einmal.",
   invalid_state:

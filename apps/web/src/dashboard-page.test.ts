@@ -1,3 +1,4 @@
+import { oauthFailureReasons } from "@roestify/api";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import { accessibilityProblems, launchChromium, screenshot } from "./browser-testing.ts";
@@ -223,17 +224,8 @@ describe("the Shopify settings page", () => {
   });
 
   it("explains every error Shopify's redirect can report, each in its own words", async () => {
-    const reasons = [
-      "invalid_hmac",
-      "invalid_state",
-      "expired_state",
-      "stale_timestamp",
-      "token_exchange_failed",
-      "connection_test_failed",
-      "shop_already_connected",
-    ];
     const sentences = new Set<string>();
-    for (const reason of reasons) {
+    for (const reason of oauthFailureReasons) {
       await page.goto(`${settings}&shopify=error&reason=${reason}`);
       const alert = page.getByRole("alert");
       await alert.waitFor();
@@ -241,7 +233,7 @@ describe("the Shopify settings page", () => {
       expect(sentence).toMatch(/^[A-ZÄÖÜ].+ Bitte .+\.$/);
       sentences.add(sentence);
     }
-    expect(sentences.size).toBe(reasons.length);
+    expect(sentences.size).toBe(oauthFailureReasons.length);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, "callback-error");
   });

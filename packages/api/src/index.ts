@@ -3,5 +3,9 @@ export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { consumeRateLimit } from "./rate-limit.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { type JobEvents, listenForJobChanges } from "./shopify/job-events.ts";
-export { completeOAuth } from "./shopify/oauth-callback.ts";
+export {
+  completeOAuth,
+  type OAuthFailureReason,
+  oauthFailureReasons,
+} from "./shopify/oauth-callback.ts";
 export { type Context, toApiError, trpcErrorShape } from "./trpc.ts";
