@@ -1,19 +1,20 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { errorMessage, useTRPCClient } from "./trpc.ts";
+import { errorMessage, useTRPC } from "./trpc.ts";
 
 /** Connects a shop: Shopify's consent page opens in this tab, and comes back to this page. */
 export function ConnectForm({ shop: initialShop }: { shop: string }) {
-  const client = useTRPCClient();
+  const trpc = useTRPC();
   const id = useId();
   const [shop, setShop] = useState(initialShop);
-  const authorize = useMutation({
-    mutationFn: (domain: string) => client.shopify.authorize.query({ shop: domain }),
-    onSuccess: ({ authorize_url }) => window.location.assign(authorize_url),
-  });
+  const authorize = useMutation(
+    trpc.shopify.authorize.mutationOptions({
+      onSuccess: ({ authorize_url }) => window.location.assign(authorize_url),
+    }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    authorize.mutate(shop);
+    authorize.mutate({ shop });
   };
   return (
     <section aria-labelledby={`${id}-heading`} className="card">

@@ -9,7 +9,7 @@ import {
   syncPartLabels,
   syncPartStatusLabels,
 } from "./labels.ts";
-import { errorMessage, type Job, type Status, useTRPC } from "./trpc.ts";
+import { errorMessage, type Job, type JobType, type Status, useTRPC } from "./trpc.ts";
 
 /** The two sync buttons and the latest job of each type, live. */
 export function SyncJobs({ jobs }: { jobs: Status["jobs"] }) {
@@ -47,8 +47,8 @@ export function SyncJobs({ jobs }: { jobs: Status["jobs"] }) {
       )}
       <h3>Letzte Jobs</h3>
       <ul className="jobs">
-        {Object.entries(jobTypeLabels).map(([type, label]) => (
-          <JobItem key={type} label={label} job={jobs[type] ?? null} />
+        {(Object.keys(jobTypeLabels) as JobType[]).map((type) => (
+          <JobItem key={type} label={jobTypeLabels[type]} job={jobs[type]} />
         ))}
       </ul>
     </section>
@@ -64,9 +64,7 @@ function JobItem({ label, job }: { label: string; job: Job | null }) {
       </li>
     );
   }
-  const parts = Object.entries((job.progress ?? {}) as Record<string, unknown>).filter(
-    (entry): entry is [string, string] => typeof entry[1] === "string",
-  );
+  const parts = Object.entries(job.progress);
   const done = parts.filter(([, status]) => finishedPartStatuses.has(status)).length;
   const active = job.status === "queued" || job.status === "running";
   const rows = Object.values(job.rows_written).reduce((sum, count) => sum + count, 0);

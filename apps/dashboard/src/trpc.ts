@@ -1,4 +1,4 @@
-import type { AppRouter } from "@roestify/api";
+import type { AppRouter, RouterOutputs } from "@roestify/api";
 import {
   createTRPCClient,
   httpBatchStreamLink,
@@ -6,16 +6,15 @@ import {
   splitLink,
   TRPCClientError,
 } from "@trpc/client";
-import type { inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 
 // Only the router's type comes from the server: nothing of its code is in the bundle.
-export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
-export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type Status = RouterOutputs["shopify"]["status"];
 export type Connection = NonNullable<Status["connection"]>;
-export type Job = NonNullable<Status["jobs"][string]>;
+export type JobType = keyof Status["jobs"];
+export type Job = NonNullable<Status["jobs"][JobType]>;
 export type StockRow = RouterOutputs["inventory"]["list"][number];
 
 /**

@@ -1,7 +1,14 @@
 export { authenticate, type User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
+export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";
 export { consumeRateLimit } from "./rate-limit.ts";
-export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export {
+  type AppRouter,
+  appRouter,
+  createCaller,
+  type RouterInputs,
+  type RouterOutputs,
+} from "./root.ts";
 export { type JobEvents, listenForJobChanges } from "./shopify/job-events.ts";
 export {
   completeOAuth,

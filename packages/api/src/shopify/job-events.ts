@@ -1,9 +1,8 @@
 import { EventEmitter, on } from "node:events";
-import { jobTypes } from "@roestify/db";
 import type { Logger } from "@roestify/runtime";
 import pg from "pg";
 import { z } from "zod";
-import { type JobView, zeroCounts } from "./views.ts";
+import { jobView } from "./views.ts";
 
 const channel = "shopify_sync_jobs";
 const reconnectDelayMs = 1000;
@@ -11,15 +10,16 @@ const reconnectDelayMs = 1000;
 const organizationPrefix = "organization:";
 const organizationKey = (organizationId: string) => `${organizationPrefix}${organizationId}`;
 
-// The payload of the `shopify_sync_jobs` trigger (migration 20261206130000_sync_job_notify).
+// The payload of the `shopify_sync_jobs` trigger (migration 20261206130000_sync_job_notify): the
+// organisation and the job's row as JSON.
 const notification = z.object({
   organization_id: z.string(),
   id: z.string(),
-  type: z.enum(jobTypes),
+  type: z.string(),
   status: z.string(),
   attempts: z.number(),
   max_attempts: z.number(),
-  progress: z.record(z.string(), z.unknown()),
+  progress: z.record(z.string(), z.string()),
   last_error: z.string().nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
@@ -27,28 +27,8 @@ const notification = z.object({
   rows_written: z.record(z.string(), z.number()),
 });
 
-const iso = (timestamp: string | null) => (timestamp ? new Date(timestamp).toISOString() : null);
-
-/** A job as `status` and `job` show it, from a notification. */
-function jobFromNotification({ organization_id, ...job }: z.infer<typeof notification>): {
-  organizationId: string;
-  view: JobView;
-} {
-  return {
-    organizationId: organization_id,
-    view: {
-      ...job,
-      progress: job.progress as JobView["progress"],
-      created_at: new Date(job.created_at).toISOString(),
-      started_at: iso(job.started_at),
-      finished_at: iso(job.finished_at),
-      rows_written: { ...zeroCounts(), ...job.rows_written },
-    },
-  };
-}
-
 /** What a subscriber receives: a changed job, or `resync` after the listening session was lost. */
-export type JobEvent = { job: JobView } | { resync: true };
+export type JobEvent = { job: ReturnType<typeof jobView> } | { resync: true };
 
 /**
  * The changes of sync jobs for this process: ONE listening database session, fanned out in memory
@@ -75,8 +55,8 @@ export async function listenForJobChanges(
   const deliver = (payload: string | undefined) => {
     const parsed = notification.safeParse(JSON.parse(payload ?? "null"));
     if (!parsed.success) return log.warn({ channel }, "unreadable job notification");
-    const { organizationId, view } = jobFromNotification(parsed.data);
-    emitter.emit(organizationKey(organizationId), { job: view } satisfies JobEvent);
+    const { organization_id, ...row } = parsed.data;
+    emitter.emit(organizationKey(organization_id), { job: jobView(row) } satisfies JobEvent);
   };
 
   const connect = async (): Promise<void> => {
