@@ -12,6 +12,7 @@ import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
 import { refuseCrossOriginCookieWrites } from "./session.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 /**
  * The web app. `jobEvents` feeds the dashboard's live job updates (a web process has one);
@@ -34,8 +35,10 @@ export function createApp(
       },
     }),
   );
+  // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
+  app.use(webhookRoutes(services));
   app.use(refuseCrossOriginCookieWrites(services.env));
-  // Every body is JSON here; anything over 100 kB is refused before it is read in full.
+  // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));

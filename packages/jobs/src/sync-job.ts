@@ -29,13 +29,35 @@ export async function loadSyncJob(db: Queryable, id: string): Promise<SyncJobRow
   return result.rows[0] ?? null;
 }
 
+/**
+ * A job that was cancelled (by a user, an uninstall or a disconnect) while it ran: the task ends
+ * quietly, without a retry, an error or any further write.
+ */
+export class JobCancelledError extends Error {
+  override name = "JobCancelledError";
+  constructor(id: string) {
+    super(`job ${id} was cancelled`);
+  }
+}
+
+/** Marks the job running; a job cancelled meanwhile is not started. */
 export async function markRunning(db: Queryable, id: string, attempt: number): Promise<void> {
-  await db.query(
+  const started = await db.query(
     `UPDATE shopify_sync_jobs
      SET status = 'running', attempts = $2, started_at = COALESCE(started_at, now()), finished_at = NULL
-     WHERE id = $1`,
+     WHERE id = $1 AND status IN ('queued', 'running')`,
     [id, attempt],
   );
+  if (!started.rowCount) throw new JobCancelledError(id);
+}
+
+/** Whether the job still runs (not cancelled); the cancel watch of a running task asks this. */
+export async function isRunning(db: Queryable, id: string): Promise<boolean> {
+  const result = await db.query(
+    "SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running'",
+    [id],
+  );
+  return result.rowCount === 1;
 }
 
 /**
@@ -53,7 +75,7 @@ export async function recordFailure(
      SET last_error = $2,
          status = CASE WHEN $3 THEN 'failed' ELSE status END,
          finished_at = CASE WHEN $3 THEN now() ELSE finished_at END
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'running'`,
     [id, message, final],
   );
 }
@@ -73,12 +95,16 @@ export function describeError(error: unknown): string {
 /**
  * The job side of a `SyncRun`: state, progress and row counts are written to the job row, and the
  * completion commits the sync's final writes together with the stock ledger's update, `succeeded`
- * and `last_synced_at`.
+ * and `last_synced_at`. Every write proceeds only while the row is still `running`: once the job
+ * is cancelled, the next one throws `JobCancelledError` and writes nothing.
  */
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
-): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "productsMirrored" | "complete"> {
+): Pick<
+  SyncRun,
+  "state" | "saveState" | "wrote" | "progress" | "write" | "productsMirrored" | "complete"
+> {
   const { db } = services;
   const progress = { ...job.progress };
   const rowsWritten = Object.fromEntries(
@@ -92,7 +118,13 @@ export function jobBookkeeping(
     state,
     saveState() {
       const save = saving.then(() =>
-        db.pool.query("UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1", [job.id, state]),
+        whileRunning(
+          db.pool.query(
+            "UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1 AND status = 'running'",
+            [job.id, state],
+          ),
+          job.id,
+        ),
       );
       saving = save.catch(() => {});
       return save.then(() => {});
@@ -102,15 +134,26 @@ export function jobBookkeeping(
     },
     async progress(part, status) {
       progress[part] = status;
-      await db.pool.query(
-        "UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3 WHERE id = $1",
-        [job.id, progress, rowsWritten],
+      await whileRunning(
+        db.pool.query(
+          `UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3
+           WHERE id = $1 AND status = 'running'`,
+          [job.id, progress, rowsWritten],
+        ),
+        job.id,
       );
+    },
+    write(writes) {
+      return transaction(db.pool, async (tx) => {
+        await lockRunning(tx, job.id);
+        return writes(tx);
+      });
     },
     // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
     productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
       await transaction(db.pool, async (tx) => {
+        await lockRunning(tx, job.id);
         await finish(tx);
         // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
         await applyShopifyToLedger(tx, job.connection_id);
@@ -128,4 +171,22 @@ export function jobBookkeeping(
       });
     },
   };
+}
+
+/** Throws `JobCancelledError` when a write guarded by `status = 'running'` changed no row. */
+async function whileRunning(update: Promise<{ rowCount: number | null }>, id: string) {
+  if (!(await update).rowCount) throw new JobCancelledError(id);
+}
+
+/**
+ * Holds the running job's row (shared lock) for the rest of the transaction: a cancel waits until
+ * these writes are committed, and writes after a cancel are refused.
+ */
+async function lockRunning(tx: Queryable, id: string): Promise<void> {
+  await whileRunning(
+    tx.query("SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running' FOR SHARE", [
+      id,
+    ]),
+    id,
+  );
 }

@@ -2,6 +2,7 @@ import type { Database, JobType } from "@roestify/db";
 import { runInventoryPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import {
+  type BulkFinished,
   createAdminClient,
   defaultSyncSettings,
   jobAccessToken,
@@ -17,6 +18,8 @@ import type { Task } from "graphile-worker";
 import { syncJobPayload } from "./job-types.ts";
 import {
   describeError,
+  isRunning,
+  JobCancelledError,
   jobBookkeeping,
   loadSyncJob,
   markRunning,
@@ -29,6 +32,26 @@ export interface SyncTaskOptions {
   busyDelayMs?: number;
   /** Retries of the Admin API client per request (tests shorten them). */
   client?: { maxRetries?: number; retryBaseMs?: number };
+  /** How often a running job looks whether it was cancelled, besides at each of its writes. */
+  cancelCheckMs?: number;
+  /** Ends a wait for a bulk operation when its `bulk_operations/finish` webhook arrives. */
+  bulkFinished?: BulkFinished;
+}
+
+/**
+ * Aborts when the job's row is no longer `running` (cancelled): a job waiting for a bulk
+ * operation or for Shopify notices it within `intervalMs`, not only at its next write.
+ */
+function watchCancellation(db: Database, jobId: string, intervalMs: number) {
+  const cancelled = new AbortController();
+  const timer = setInterval(() => {
+    isRunning(db.pool, jobId)
+      .then((running) => {
+        if (!running) cancelled.abort(new JobCancelledError(jobId));
+      })
+      .catch(() => {});
+  }, intervalMs);
+  return { signal: cancelled.signal, stop: () => clearInterval(timer) };
 }
 
 const syncs: Record<JobType, (run: SyncRun) => Promise<void>> = {
@@ -92,7 +115,7 @@ export function syncTask<Type extends JobType>(
   return async (payload, helpers) => {
     const { syncJobId } = syncJobPayload.parse(payload);
     const job = await loadSyncJob(db.pool, syncJobId);
-    if (!job || job.status === "succeeded" || job.status === "failed") {
+    if (!job || !["queued", "running"].includes(job.status)) {
       log.info(
         { syncJobId, status: job?.status ?? "missing" },
         "sync job already finished, skipped",
@@ -111,6 +134,7 @@ export function syncTask<Type extends JobType>(
       log.info({ syncJobId }, "another sync of the connection is running, job postponed");
       return;
     }
+    const cancellation = watchCancellation(db, job.id, options.cancelCheckMs ?? 1000);
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
       const connection = await db.pool.query<{ shop: string }>(
@@ -130,12 +154,22 @@ export function syncTask<Type extends JobType>(
         client,
         connectionId: job.connection_id,
         settings,
-        signal: helpers.abortSignal,
+        bulkFinished: options.bulkFinished,
+        signal: AbortSignal.any([helpers.abortSignal, cancellation.signal]),
         log,
         ...jobBookkeeping(services, job),
       });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
+      // Cancelled: whatever failed after that (an aborted wait, a refused token) is no failure.
+      if (
+        error instanceof JobCancelledError ||
+        cancellation.signal.aborted ||
+        !(await isRunning(db.pool, job.id))
+      ) {
+        log.info({ syncJobId, type }, "sync job cancelled, stopped");
+        return;
+      }
       const permanent = isPermanent(error);
       if (error instanceof ShopifyApiError && error.kind === "auth") {
         await markReauthRequired(db.pool, job.connection_id);
@@ -151,6 +185,7 @@ export function syncTask<Type extends JobType>(
       );
       if (!permanent) throw error;
     } finally {
+      cancellation.stop();
       await unlock();
     }
   };

@@ -1,6 +1,7 @@
 import type { Services } from "@roestify/runtime";
 import type { TaskList } from "graphile-worker";
-import { queueTickTask } from "./job-types.ts";
+import { queueTickTask, webhookPayload, webhookTask } from "./job-types.ts";
+import { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 import { runQueueTick } from "./tick.ts";
 
@@ -13,6 +14,11 @@ export function createTaskList(services: Services, options: SyncTaskOptions = {}
     async [queueTickTask]() {
       const { enqueued } = await runQueueTick(services);
       services.log.info({ enqueued }, "shopify queue tick");
+    },
+    /** A stored webhook delivery (see `acceptWebhook`), processed once. */
+    async [webhookTask](payload) {
+      const { webhookEventId } = webhookPayload.parse(payload);
+      await processWebhookEvent(services, webhookEventId);
     },
     full_sync: syncTask(services, "full_sync", options),
     incremental_sync: syncTask(services, "incremental_sync", options),

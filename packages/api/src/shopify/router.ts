@@ -1,9 +1,20 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
+import { dataRequests } from "./data-requests.ts";
+import { disconnect } from "./disconnect.ts";
 import { job } from "./job.ts";
 import { jobChanges } from "./job-changes.ts";
 import { status } from "./status.ts";
 import { sync } from "./sync.ts";
 import { updateConnection } from "./update-connection.ts";
 
-export const shopifyRouter = router({ authorize, job, jobChanges, status, sync, updateConnection });
+export const shopifyRouter = router({
+  authorize,
+  dataRequests,
+  disconnect,
+  job,
+  jobChanges,
+  status,
+  sync,
+  updateConnection,
+});
