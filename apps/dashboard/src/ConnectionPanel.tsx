@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId } from "react";
+import { DisconnectButton } from "./DisconnectButton.tsx";
 import { connectionStatusLabels, dateTime, mirrorLabels, number } from "./labels.ts";
 import { type Connection, errorMessage, type Status, useTRPC } from "./trpc.ts";
 
@@ -43,6 +44,7 @@ export function ConnectionPanel({
           </div>
         ))}
       </dl>
+      <DisconnectButton connected={connection.status !== "disconnected"} />
     </section>
   );
 }

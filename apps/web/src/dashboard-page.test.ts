@@ -267,6 +267,34 @@ describe("the Shopify settings page", () => {
     await elsewhere.close();
   });
 
+  it("disconnects the shop after asking", async () => {
+    await page.goto(settings);
+    const disconnect = page.getByRole("button", { name: "Verbindung trennen" });
+    const dialog = page.getByRole("dialog", { name: "Verbindung zu Shopify trennen?" });
+    await disconnect.click();
+    await dialog.waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, "disconnect");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    const status = async () =>
+      (
+        await db.pool.query<{ status: string }>(
+          "SELECT status FROM shopify_connections WHERE organization_id = $1",
+          [org],
+        )
+      ).rows[0]?.status;
+    expect(await status()).toBe("active");
+
+    await disconnect.click();
+    await dialog.getByRole("button", { name: "Ja, Verbindung trennen" }).click();
+    expect(await page.getByRole("status").textContent()).toBe("Die Verbindung wurde getrennt.");
+    await page.getByText("Getrennt", { exact: true }).waitFor();
+    expect(await status()).toBe("disconnected");
+    expect(await disconnect.count()).toBe(0);
+    expect(await page.getByLabel("Shop-Domain").inputValue()).toBe(shop);
+  });
+
   it("talks to the server through /trpc only, never /api/v1", () => {
     const fromPage = requests.filter(({ type }) => type !== "document");
     expect(
