@@ -1,4 +1,4 @@
-import { appRouter, type JobEvents } from "@roestify/api";
+import { appRouter, type JobEvents, toApiError } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
@@ -7,7 +7,7 @@ import { pinoHttp } from "pino-http";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { cronRoutes } from "./cron.ts";
 import { dashboardRoutes } from "./dashboard.ts";
-import { errorHandler, notFound } from "./errors.ts";
+import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
@@ -50,6 +50,11 @@ export function createApp(
         ...requestContext(services, req),
         jobEvents: options.jobEvents,
       }),
+      // One request may not multiply into hundreds of procedure calls.
+      maxBatchSize: 10,
+      onError: ({ error, req }) => {
+        if (toApiError(error).status >= 500) logRequestFailure(services.log, req, error);
+      },
     }),
   );
   app.use(dashboardRoutes(services, { demoSignIn: options.demoSignIn ?? false }));

@@ -66,6 +66,10 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError("internal_error");
 }
 
+/**
+ * tRPC's error shape carrying only the contract's error: the German message, never an internal
+ * error's text (PostgreSQL's, a stack). Unexpected errors are logged by the adapter's `onError`.
+ */
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
@@ -76,8 +80,14 @@ const t = initTRPC
       ping: { enabled: true, intervalMs: 15_000 },
       client: { reconnectAfterInactivityMs: 40_000 },
     },
+    isDev: false,
     errorFormatter({ shape, error }) {
-      return { ...shape, data: { ...shape.data, apiError: toApiError(error).toBody().error } };
+      const apiError = toApiError(error).toBody().error;
+      return {
+        code: shape.code,
+        message: apiError.message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, apiError },
+      };
     },
   });
 
