@@ -1,4 +1,4 @@
-import { appRouter, toApiError } from "@roestify/api";
+import { appRouter, type JobEvents, toApiError } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
@@ -6,13 +6,22 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { cronRoutes } from "./cron.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
+import { refuseCrossOriginCookieWrites } from "./session.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
-export function createApp(services: Services) {
+/**
+ * The web app. `jobEvents` feeds the dashboard's live job updates (a web process has one);
+ * `demoSignIn` adds demo mode's sign-in link.
+ */
+export function createApp(
+  services: Services,
+  options: { jobEvents?: JobEvents; demoSignIn?: boolean } = {},
+) {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet());
@@ -28,6 +37,7 @@ export function createApp(services: Services) {
   );
   // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
   app.use(webhookRoutes(services));
+  app.use(refuseCrossOriginCookieWrites(services.env));
   // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
@@ -36,7 +46,10 @@ export function createApp(services: Services) {
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => requestContext(services, req),
+      createContext: ({ req }) => ({
+        ...requestContext(services, req),
+        jobEvents: options.jobEvents,
+      }),
       // One request may not multiply into hundreds of procedure calls.
       maxBatchSize: 10,
       onError: ({ error, req }) => {
@@ -44,6 +57,7 @@ export function createApp(services: Services) {
       },
     }),
   );
+  app.use(dashboardRoutes(services, { demoSignIn: options.demoSignIn ?? false }));
   app.use(oauthRoutes(services));
   app.use(cronRoutes(services));
   app.use(apiDocsRoutes());

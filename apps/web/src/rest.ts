@@ -1,12 +1,13 @@
 import { createCaller, type RestRoute, restRoutes } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { type Request, type RequestHandler, Router } from "express";
+import { requestAuthorization } from "./session.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 
 /** The tRPC context of one HTTP request, for both /trpc and the REST shim. */
 export function requestContext(services: Services, req: Request) {
-  return { ...services, authorization: req.headers.authorization, ip: req.ip ?? "unknown" };
+  return { ...services, authorization: requestAuthorization(req), ip: req.ip ?? "unknown" };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

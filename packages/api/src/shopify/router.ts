@@ -3,6 +3,7 @@ import { authorize } from "./authorize.ts";
 import { dataRequests } from "./data-requests.ts";
 import { disconnect } from "./disconnect.ts";
 import { job } from "./job.ts";
+import { jobChanges } from "./job-changes.ts";
 import { status } from "./status.ts";
 import { sync } from "./sync.ts";
 import { updateConnection } from "./update-connection.ts";
@@ -12,6 +13,7 @@ export const shopifyRouter = router({
   dataRequests,
   disconnect,
   job,
+  jobChanges,
   status,
   sync,
   updateConnection,
