@@ -122,7 +122,9 @@ describe("sync job bookkeeping", () => {
         `mutation { bulkOperationRunQuery(query: "{ products { edges { node { id } } } }", groupObjects: false) {
            bulkOperation { id } } }`,
       );
-      taken.push((data.bulkOperationRunQuery as { bulkOperation: { id: string } }).bulkOperation.id);
+      taken.push(
+        (data.bulkOperationRunQuery as { bulkOperation: { id: string } }).bulkOperation.id,
+      );
     }
     // The fillers' mutation is anonymous; the sync's starts are the named ones.
     const syncStarts = () =>
