@@ -45,8 +45,25 @@ export function createApp(services: Services) {
     restRoute(services, (caller, req) => caller.shopify.sync(req.body)),
   );
   app.get(
+    "/api/v1/shopify/jobs",
+    restRoute(
+      services,
+      (caller, req) => caller.shopify.jobs(req.query),
+      200,
+      (page) => ({ data: page.jobs, next: page.next }),
+    ),
+  );
+  app.get(
     "/api/v1/shopify/jobs/:id",
     restRoute(services, (caller, req) => caller.shopify.job({ id: String(req.params.id) })),
+  );
+  app.post(
+    "/api/v1/shopify/jobs/:id/retry",
+    restRoute(services, (caller, req) => caller.shopify.retryJob({ id: String(req.params.id) })),
+  );
+  app.post(
+    "/api/v1/shopify/jobs/:id/cancel",
+    restRoute(services, (caller, req) => caller.shopify.cancelJob({ id: String(req.params.id) })),
   );
   app.post(
     "/api/v1/inventory/packagings",

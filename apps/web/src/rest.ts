@@ -16,9 +16,10 @@ export function restRoute<T>(
   services: Services,
   call: (caller: Caller, req: Request) => Promise<T>,
   status = 200,
+  body: (result: T) => object = (data) => ({ data }),
 ): RequestHandler {
   return async (req, res) => {
-    const data = await call(createCaller(requestContext(services, req)), req);
-    res.status(status).json({ data });
+    const result = await call(createCaller(requestContext(services, req)), req);
+    res.status(status).json(body(result));
   };
 }

@@ -23,18 +23,45 @@ export async function loadSyncJob(db: Queryable, id: string): Promise<SyncJobRow
   return result.rows[0] ?? null;
 }
 
-export async function markRunning(db: Queryable, id: string, attempt: number): Promise<void> {
-  await db.query(
-    `UPDATE shopify_sync_jobs
-     SET status = 'running', attempts = $2, started_at = COALESCE(started_at, now()), finished_at = NULL
-     WHERE id = $1`,
-    [id, attempt],
-  );
+/**
+ * A job that was cancelled while it ran: its next write finds the row no longer `running` and
+ * throws this, and the task ends quietly (no retry, no failure, nothing written after).
+ */
+export class JobCancelledError extends Error {
+  override name = "JobCancelledError";
+  constructor(id: string) {
+    super(`sync job ${id} was cancelled`);
+  }
 }
 
 /**
- * Records a failed attempt. `final` (the last attempt, or an error no retry can fix) marks the job
- * failed; otherwise it stays running until graphile-worker's retry picks it up again.
+ * Throws `JobCancelledError` when a write that needs the job running found it no longer so, and
+ * aborts `cancel` (when given) so the sync's other parts stop too.
+ */
+function stillRunning(
+  id: string,
+  result: { rowCount: number | null },
+  cancel?: AbortController,
+): void {
+  if (result.rowCount !== 0) return;
+  cancel?.abort();
+  throw new JobCancelledError(id);
+}
+
+export async function markRunning(db: Queryable, id: string, attempt: number): Promise<void> {
+  const result = await db.query(
+    `UPDATE shopify_sync_jobs
+     SET status = 'running', attempts = $2, started_at = COALESCE(started_at, now()), finished_at = NULL
+     WHERE id = $1 AND status IN ('queued', 'running')`,
+    [id, attempt],
+  );
+  stillRunning(id, result);
+}
+
+/**
+ * Records a failed attempt with the sentence people read. `final` (the last attempt, or an error
+ * no retry can fix) marks the job failed; otherwise it stays running until graphile-worker's
+ * retry picks it up again. A cancelled job stays cancelled.
  */
 export async function recordFailure(
   db: Queryable,
@@ -47,14 +74,14 @@ export async function recordFailure(
      SET last_error = $2,
          status = CASE WHEN $3 THEN 'failed' ELSE status END,
          finished_at = CASE WHEN $3 THEN now() ELSE finished_at END
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'running'`,
     [id, message, final],
   );
 }
 
 /**
- * An error as people may read it in `last_error`: its message without anything secret (tokens
- * like `shpat_…`, query strings of signed result URLs).
+ * An error for the log (never for people): its message without anything secret (tokens like
+ * `shpat_…`, query strings of signed result URLs).
  */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -65,13 +92,14 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * The job side of a `SyncRun`: state, progress and row counts are written to the job row, and the
- * completion commits the sync's final writes together with the stock ledger's update, `succeeded`
+ * The job side of a `SyncRun`: state, progress and row counts are written to the job row while it
+ * is `running` (a cancelled job's next write aborts `cancel` and throws), and the completion commits the sync's final writes together with the stock ledger's update, `succeeded`
  * and `last_synced_at`.
  */
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
+  cancel: AbortController,
 ): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "complete"> {
   const { db } = services;
   const progress = { ...job.progress };
@@ -85,9 +113,13 @@ export function jobBookkeeping(
   return {
     state,
     saveState() {
-      const save = saving.then(() =>
-        db.pool.query("UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1", [job.id, state]),
-      );
+      const save = saving.then(async () => {
+        const result = await db.pool.query(
+          "UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1 AND status = 'running'",
+          [job.id, state],
+        );
+        stillRunning(job.id, result, cancel);
+      });
       saving = save.catch(() => {});
       return save.then(() => {});
     },
@@ -96,13 +128,22 @@ export function jobBookkeeping(
     },
     async progress(part, status) {
       progress[part] = status;
-      await db.pool.query(
-        "UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3 WHERE id = $1",
+      const result = await db.pool.query(
+        `UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3
+         WHERE id = $1 AND status = 'running'`,
         [job.id, progress, rowsWritten],
       );
+      stillRunning(job.id, result, cancel);
     },
     async complete(finish) {
       await transaction(db.pool, async (tx) => {
+        // Locks the row first: a cancel that came before rolls the completion back, one that
+        // comes after waits for it and finds the job finished.
+        const running = await tx.query(
+          "SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running' FOR UPDATE",
+          [job.id],
+        );
+        stillRunning(job.id, running, cancel);
         await finish(tx);
         // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
         await applyShopifyToLedger(tx, job.connection_id);

@@ -1,3 +1,4 @@
+import { cancelJobs, createLogger } from "@roestify/api";
 import { describe, expect, it } from "vitest";
 import {
   adminRequest,
@@ -13,14 +14,26 @@ import {
 // The client's own retries are exhausted quickly; the job's attempts are what is tested.
 const quickFailures = { ...fastSync, client: { maxRetries: 1, retryBaseMs: 1 } };
 const size = { products: 3, customers: 3, orders: 3 };
-const { simulator, services } = await startSyncEnvironment([
+const environment = await startSyncEnvironment([
   { domain: "immer-kaputt.myshopify.com", seed: 1, ...size },
   { domain: "widerrufen.myshopify.com", seed: 2, ...size },
   { domain: "beschaeftigt.myshopify.com", seed: 3, ...size },
   { domain: "ohne-kunden.myshopify.com", seed: 4, ...size },
   { domain: "volle-schlange.myshopify.com", seed: 5, ...size },
   { domain: "feierabend.myshopify.com", seed: 6, ...size, bulkDelayMs: 400 },
+  { domain: "abbruch.myshopify.com", seed: 7, ...size },
 ]);
+const { simulator } = environment;
+// The log, where the technical errors go (with the job id).
+const logged: Record<string, unknown>[] = [];
+const services = {
+  ...environment.services,
+  log: createLogger({
+    name: "test",
+    level: "warn",
+    destination: { write: (line: string) => logged.push(JSON.parse(line)) },
+  }),
+};
 
 describe("sync job bookkeeping", () => {
   it("fails after exactly five attempts against a shop that always fails, keeping the error", async () => {
@@ -36,10 +49,19 @@ describe("sync job bookkeeping", () => {
       expect(job).toMatchObject({
         attempts: attempt,
         status: attempt < 5 ? "running" : "failed",
-        last_error: "ShopifyApiError: Shopify answered HTTP 503",
+        last_error:
+          attempt < 5
+            ? "Shopify war vorübergehend nicht erreichbar oder überlastet. Der Job wird automatisch erneut versucht; du musst nichts tun."
+            : "Shopify war bei allen Versuchen nicht erreichbar oder überlastet. Bitte versuche es später mit „Wiederholen“ erneut.",
       });
       expect(job.finished_at === null).toBe(attempt < 5);
     }
+    // What went wrong technically is in the log, with the job id.
+    expect(logged.filter((line) => line.syncJobId === id)).toHaveLength(5);
+    expect(logged.find((line) => line.syncJobId === id)).toMatchObject({
+      err: "ShopifyApiError: Shopify answered HTTP 503",
+      final: false,
+    });
     // Graphile-worker would not run it again; if it did, the finished job is skipped.
     const requests = simulator.requests({ shop }).length;
     await runAttempt(services, "incremental_sync", id, 6);
@@ -55,8 +77,13 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "full_sync", id, 1);
     const job = await jobRow(services, id);
     expect(job).toMatchObject({ status: "failed", attempts: 1 });
-    expect(job.last_error).toBe("ShopifyApiError: Shopify did not accept the access token");
-    expect(job.last_error).not.toMatch(/shpat_/);
+    expect(job.last_error).toBe(
+      "Shopify hat den Zugriff abgelehnt. Bitte verbinde den Shop in den Einstellungen neu; danach kannst du den Job wiederholen.",
+    );
+    expect(logged.find((line) => line.syncJobId === id)?.err).toBe(
+      "ShopifyApiError: Shopify did not accept the access token",
+    );
+    expect(JSON.stringify(logged)).not.toMatch(/shpat_/);
     const status = await services.db.pool.query(
       "SELECT status FROM shopify_connections WHERE id = $1",
       [connection.connectionId],
@@ -71,8 +98,9 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "incremental_sync", next, 1);
     expect(await jobRow(services, next)).toMatchObject({
       status: "failed",
-      last_error: expect.stringContaining("ReauthRequiredError"),
+      last_error: expect.stringContaining("Bitte verbinde den Shop in den Einstellungen neu"),
     });
+    expect(logged.find((line) => line.syncJobId === next)?.err).toMatch(/^ReauthRequiredError/);
     expect(simulator.requests({ shop })).toHaveLength(refused);
   });
 
@@ -85,7 +113,8 @@ describe("sync job bookkeeping", () => {
     expect(await jobRow(services, id)).toMatchObject({
       status: "failed",
       attempts: 1,
-      last_error: "ShopifyApiError: bulk operation for customers: access denied",
+      last_error:
+        "Shopify verweigert den Zugriff auf einen Teil der Daten (fehlende Berechtigung). Bitte verbinde den Shop neu und erteile alle angefragten Berechtigungen.",
     });
     // Nothing is deleted or half-finished: the other parts' rows stay until a sync completes.
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
@@ -166,7 +195,8 @@ describe("sync job bookkeeping", () => {
     expect(Date.now() - started).toBeLessThan(400);
     expect(await jobRow(services, id)).toMatchObject({
       status: "running",
-      last_error: "interrupted: the worker shut down (the next attempt resumes)",
+      last_error:
+        "Der Sync wurde unterbrochen, weil der Worker neu gestartet wurde. Der nächste Versuch setzt ihn fort; du musst nichts tun.",
     });
     await runAttempt(services, "full_sync", id, 2);
     expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 2 });
@@ -201,5 +231,31 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "full_sync", id, 1);
     expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 1 });
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
+  });
+
+  it("stops a running job that was cancelled at its next step, quietly and without writing after", async () => {
+    const shop = "abbruch.myshopify.com";
+    const connection = await connectShop(services, simulator, shop);
+    simulator.updateShop(shop, { bulkDelayMs: 400 });
+    const id = await queueJob(services, connection, "full_sync");
+    const attempt = runAttempt(services, "full_sync", id, 1);
+    while ((await jobRow(services, id)).status !== "running") {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const target = { jobId: id, organizationId: connection.organizationId };
+    expect(await cancelJobs(services.db.pool, target)).toEqual([id]);
+    const cancelled = await jobRow(services, id);
+    // It ends without an error: no retry, no failure recorded.
+    await attempt;
+    expect(await jobRow(services, id)).toEqual({ ...cancelled, status: "cancelled" });
+    expect(cancelled.last_error).toBeNull();
+    expect(cancelled.finished_at).not.toBeNull();
+    expect(await readMirrors(services, connection.connectionId)).toMatchObject({ products: [] });
+    // Cancelling again finds nothing to end; a cancelled job picked up later is skipped.
+    expect(await cancelJobs(services.db.pool, target)).toEqual([]);
+    const requests = simulator.requests({ shop }).length;
+    await runAttempt(services, "full_sync", id, 2);
+    expect(simulator.requests({ shop })).toHaveLength(requests);
+    expect((await jobRow(services, id)).status).toBe("cancelled");
   });
 });

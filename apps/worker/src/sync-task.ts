@@ -13,8 +13,10 @@ import {
   type SyncSettings,
 } from "@roestify/shopify";
 import type { Task } from "graphile-worker";
+import { failureMessage } from "./failure-message.ts";
 import {
   describeError,
+  JobCancelledError,
   jobBookkeeping,
   loadSyncJob,
   markRunning,
@@ -91,7 +93,12 @@ export function syncTask(
   return async (payload, helpers) => {
     const { syncJobId } = payload as { syncJobId: string };
     const job = await loadSyncJob(db.pool, syncJobId);
-    if (!job || job.status === "succeeded" || job.status === "failed") {
+    if (
+      !job ||
+      job.status === "succeeded" ||
+      job.status === "failed" ||
+      job.status === "cancelled"
+    ) {
       log.info(
         { syncJobId, status: job?.status ?? "missing" },
         "sync job already finished, skipped",
@@ -110,6 +117,8 @@ export function syncTask(
       log.info({ syncJobId }, "another sync of the connection is running, job postponed");
       return;
     }
+    // Aborted when the job turns out cancelled, so every part of the sync stops at once.
+    const cancel = new AbortController();
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
       const connection = await db.pool.query<{ shop: string }>(
@@ -129,24 +138,26 @@ export function syncTask(
         client,
         connectionId: job.connection_id,
         settings,
-        signal: helpers.abortSignal,
+        signal: AbortSignal.any([helpers.abortSignal, cancel.signal]),
         log,
-        ...jobBookkeeping(services, job),
+        ...jobBookkeeping(services, job, cancel),
       });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
+      if (error instanceof JobCancelledError || cancel.signal.aborted) {
+        log.info({ syncJobId, type }, "sync job cancelled, stopped");
+        return;
+      }
       const permanent = isPermanent(error);
       if (error instanceof ShopifyApiError && error.kind === "auth") {
         await markReauthRequired(db.pool, job.connection_id);
       }
       const final = permanent || helpers.job.attempts >= helpers.job.max_attempts;
-      const message = helpers.abortSignal.aborted
-        ? "interrupted: the worker shut down (the next attempt resumes)"
-        : describeError(error);
-      await recordFailure(db.pool, job.id, message, final);
+      const interrupted = helpers.abortSignal.aborted;
+      await recordFailure(db.pool, job.id, failureMessage(error, { final, interrupted }), final);
       log.warn(
-        { syncJobId, type, attempt: helpers.job.attempts, final, err: message },
-        "sync job failed",
+        { syncJobId, type, attempt: helpers.job.attempts, final, err: describeError(error) },
+        interrupted ? "sync job interrupted by shutdown" : "sync job failed",
       );
       if (!permanent) throw error;
     } finally {

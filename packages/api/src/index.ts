@@ -2,6 +2,7 @@ export type { User } from "./auth.ts";
 export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { createLogger, type Logger } from "./logger.ts";
+export { type CancelTarget, cancelJobs } from "./queue/cancel.ts";
 export { runQueueTick } from "./queue/tick.ts";
 export { holdWorkerLiveness, releaseDeadWorkers } from "./queue/worker-liveness.ts";
 export { consumeRateLimit } from "./rate-limit.ts";

@@ -1,17 +1,24 @@
+import type { Database } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { jobView } from "./views.ts";
+import { jobOutput, jobView } from "./views.ts";
 
-/** One job of the caller's organisation; any other id is simply not found. */
+export const jobInput = z.object({ id: z.string() });
+
+/** A job of the organisation; any other id (another organisation's, not a UUID) is not found. */
+export async function findJob(db: Database, organizationId: string, id: string) {
+  const found = z.uuid().safeParse(id).success
+    ? await db.prisma.shopifySyncJob.findFirst({ where: { id, organizationId } })
+    : null;
+  if (!found) throw new ApiError("not_found");
+  return found;
+}
+
+/** One job of the caller's organisation. */
 export const job = protectedProcedure
-  .input(z.object({ id: z.string() }))
-  .query(async ({ ctx, input }) => {
-    const found = z.uuid().safeParse(input.id).success
-      ? await ctx.db.prisma.shopifySyncJob.findFirst({
-          where: { id: input.id, organizationId: ctx.user.organizationId },
-        })
-      : null;
-    if (!found) throw new ApiError("not_found");
-    return jobView(found);
-  });
+  .input(jobInput)
+  .output(jobOutput)
+  .query(async ({ ctx, input }) =>
+    jobView(await findJob(ctx.db, ctx.user.organizationId, input.id)),
+  );

@@ -1,8 +1,20 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
+import { cancelJob } from "./cancel-job.ts";
 import { job } from "./job.ts";
+import { jobs } from "./jobs.ts";
+import { retryJob } from "./retry-job.ts";
 import { status } from "./status.ts";
 import { sync } from "./sync.ts";
 import { updateConnection } from "./update-connection.ts";
 
-export const shopifyRouter = router({ authorize, job, status, sync, updateConnection });
+export const shopifyRouter = router({
+  authorize,
+  cancelJob,
+  job,
+  jobs,
+  retryJob,
+  status,
+  sync,
+  updateConnection,
+});

@@ -1,5 +1,6 @@
 import type { Database, MirrorTable } from "@roestify/db";
 import { mirrorTables } from "@roestify/db";
+import { z } from "zod";
 
 type Prisma = Database["prisma"];
 type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
@@ -29,14 +30,31 @@ export function connectionView(connection: Connection, locations: Location[]) {
   };
 }
 
-export function jobView(job: SyncJob) {
+export const jobStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+
+/** A job as the API shows it (`GET /jobs/:id`); `last_error` is a German sentence for people. */
+export const jobOutput = z.object({
+  id: z.string(),
+  type: z.enum(jobTypes),
+  status: z.enum(jobStatuses),
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  progress: z.record(z.string(), z.unknown()),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  rows_written: z.record(z.enum(mirrorTables), z.number().int()),
+});
+
+export function jobView(job: SyncJob): z.infer<typeof jobOutput> {
   return {
     id: job.id,
     type: job.type as JobType,
-    status: job.status,
+    status: job.status as (typeof jobStatuses)[number],
     attempts: job.attempts,
     max_attempts: job.maxAttempts,
-    progress: job.progress,
+    progress: job.progress as Record<string, unknown>,
     last_error: job.lastError,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,
