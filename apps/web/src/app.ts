@@ -4,14 +4,22 @@ import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { cronRoutes } from "./cron.ts";
+import type { WebEnv } from "./env.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRoute } from "./rest.ts";
 
-export function createApp(services: Services) {
+/** The web app; `TRUST_PROXY` hops of X-Forwarded-For decide the client IP (per-IP limits). */
+export function createApp(
+  services: Services,
+  web: Pick<WebEnv, "TRUST_PROXY"> = { TRUST_PROXY: 0 },
+) {
   const app = express();
   app.disable("x-powered-by");
+  // A hop count, never `true`: only the addresses the operator's own proxies appended count.
+  app.set("trust proxy", web.TRUST_PROXY);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -27,6 +35,7 @@ export function createApp(services: Services) {
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
   app.use(
     "/trpc",
     createExpressMiddleware({

@@ -1,22 +1,16 @@
-import { timingSafeEqual } from "node:crypto";
-import { ApiError, runQueueTick, type Services } from "@roestify/api";
+import { ApiError, bearerMatches, runQueueTick, type Services } from "@roestify/api";
 import { createTaskList, runJobsUntilIdle } from "@roestify/worker";
 import { type RequestHandler, Router } from "express";
 
 // Stop picking up jobs after this long, so the request ends within a typical 60 s cron timeout.
 const tickBudgetMs = 50_000;
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** `GET|POST /cron/shopify-queue`: one queue tick, for schedulers outside this deployment. */
 export function cronRoutes(services: Services) {
   const tick: RequestHandler = async (req, res) => {
-    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    if (!sameSecret(given, services.env.CRON_SECRET)) throw new ApiError("unauthorized");
+    if (!bearerMatches(services.env.CRON_SECRET, req.headers.authorization)) {
+      throw new ApiError("unauthorized");
+    }
     const result = await runQueueTick(services, () =>
       runJobsUntilIdle({
         connectionString: services.db.url,

@@ -5,7 +5,7 @@ import { readWebEnv } from "./env.ts";
 
 await runService("web", async (services) => {
   const web = readWebEnv();
-  const server = createApp(services).listen(web.PORT, web.HOST);
+  const server = createApp(services, web).listen(web.PORT, web.HOST);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const { port } = server.address() as AddressInfo;
   services.log.info({ url: services.env.APP_URL }, `web listening on ${web.HOST}:${port}`);

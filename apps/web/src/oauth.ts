@@ -1,4 +1,4 @@
-import { completeOAuth, consumeRateLimit, type Services } from "@roestify/api";
+import { completeOAuth, consumeRateLimit, ipKey, type Services } from "@roestify/api";
 import { type Request, Router } from "express";
 import { restRoute } from "./rest.ts";
 
@@ -13,7 +13,7 @@ export function oauthRoutes(services: Services) {
     )
     .get("/api/v1/shopify/oauth/callback", async (req, res) => {
       // The browser is not signed in here: the per-IP limit comes first, and answers with JSON.
-      await consumeRateLimit(services.db.pool, "callback", req.ip ?? "unknown");
+      await consumeRateLimit(services.db.pool, "callback", ipKey(req.ip));
       res.redirect(302, await completeOAuth(services, rawQuery(req)));
     });
 }

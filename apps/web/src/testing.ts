@@ -7,6 +7,7 @@ import { createTestDatabase } from "@roestify/db/testing";
 import { SignJWT } from "jose";
 import { afterAll } from "vitest";
 import { createApp } from "./app.ts";
+import { readWebEnv } from "./env.ts";
 
 export { testSecrets };
 
@@ -17,7 +18,7 @@ export async function startTestApp(
 ) {
   const db = await createTestDatabase();
   const services = testServices(db, overrides, log);
-  const server = createApp(services).listen(0, "127.0.0.1");
+  const server = createApp(services, readWebEnv(overrides)).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,6 +3,10 @@ import { z } from "zod";
 
 const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Port of the worker's own `/metrics`; unset, the worker serves none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Address that server binds. */
+  HOST: z.string().min(1).default("0.0.0.0"),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

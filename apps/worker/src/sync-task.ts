@@ -1,4 +1,4 @@
-import type { Services } from "@roestify/api";
+import { jobDuration, type Services } from "@roestify/api";
 import type { Database } from "@roestify/db";
 import {
   createAdminClient,
@@ -119,6 +119,7 @@ export function syncTask(
     }
     // Aborted when the job turns out cancelled, so every part of the sync stops at once.
     const cancel = new AbortController();
+    const attemptEnded = jobDuration.startTimer({ type });
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
       const connection = await db.pool.query<{ shop: string }>(
@@ -142,9 +143,11 @@ export function syncTask(
         log,
         ...jobBookkeeping(services, job, cancel),
       });
+      attemptEnded({ outcome: "succeeded" });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
       if (error instanceof JobCancelledError || cancel.signal.aborted) {
+        attemptEnded({ outcome: "cancelled" });
         log.info({ syncJobId, type }, "sync job cancelled, stopped");
         return;
       }
@@ -154,6 +157,7 @@ export function syncTask(
       }
       const final = permanent || helpers.job.attempts >= helpers.job.max_attempts;
       const interrupted = helpers.abortSignal.aborted;
+      attemptEnded({ outcome: interrupted ? "interrupted" : final ? "failed" : "retried" });
       await recordFailure(db.pool, job.id, failureMessage(error, { final, interrupted }), final);
       log.warn(
         { syncJobId, type, attempt: helpers.job.attempts, final, err: describeError(error) },

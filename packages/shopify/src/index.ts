@@ -5,6 +5,7 @@ export { type SkuMapping, skuMapping, skuMappingSql } from "./inventory/mapping.
 export { hasPendingPush, pushInventory } from "./inventory/push.ts";
 export { runInventoryPush } from "./inventory/push-run.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
+export { processMetrics } from "./metrics.ts";
 export {
   authorizeUrl,
   exchangeCode,

@@ -15,13 +15,16 @@ export const authorize = rateLimitedProcedure("authorize")
     const shop = normalizeShopDomain(input.shop);
     if (!shop) throw new ApiError("invalid_shop");
     const state = randomUUID();
+    // Both times from one clock reading: the lifetime is exactly ten minutes, however busy.
+    const createdAt = new Date();
     await ctx.db.prisma.shopifyOAuthState.create({
       data: {
         id: state,
         organizationId: ctx.user.organizationId,
         userId: ctx.user.id,
         shop,
-        expiresAt: new Date(Date.now() + stateLifetimeMs),
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + stateLifetimeMs),
       },
     });
     return {

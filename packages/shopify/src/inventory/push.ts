@@ -5,6 +5,7 @@ import {
   inventoryLevelsAtLocationQuery,
   inventorySetQuantitiesMutation,
 } from "../documents/index.ts";
+import { pushConflicts } from "../metrics.ts";
 import { skuMappingSql } from "./mapping.ts";
 
 // inventorySetQuantities takes at most 250 quantities per call.
@@ -75,6 +76,7 @@ export async function pushInventory(
     if (stale.length === 0) continue;
     if (round >= staleRetries) {
       await markConflict(db, stale);
+      pushConflicts.inc(stale.length);
       return { pushed, conflicts: stale.length };
     }
     await catchUp();

@@ -1,0 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Whether an Authorization header is `Bearer <secret>`, compared in constant time (digests of
+ * equal length, so neither the secret's length nor its content leaks through timing).
+ */
+export function bearerMatches(secret: string, authorization: string | undefined): boolean {
+  return timingSafeEqual(digest(`Bearer ${secret}`), digest(authorization ?? ""));
+}
