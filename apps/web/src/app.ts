@@ -86,6 +86,18 @@ export function createApp(
       201,
     ),
   );
+  app.post(
+    "/api/v1/inventory/adjustments",
+    restRoute(
+      services,
+      (caller, req) =>
+        caller.inventory.recordAdjustment({
+          ...req.body,
+          idempotencyKey: req.get("idempotency-key"),
+        }),
+      201,
+    ),
+  );
   app.get(
     "/api/v1/inventory",
     restRoute(services, (caller) => caller.inventory.list()),

@@ -3,11 +3,13 @@ import {
   applyShopifyToLedger,
   createAdminClient,
   gidNumber,
+  hasPendingPush,
   pushInventory,
+  upsertMirrorRows,
 } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
-import { startTestApp, testSecrets } from "./testing.ts";
+import { readEnvelope, signUserToken, startTestApp, testSecrets } from "./testing.ts";
 
 const shop = "push-roesterei.myshopify.com";
 const simulator = await start({
@@ -16,7 +18,7 @@ const simulator = await start({
   shops: [{ domain: shop, seed: 11, products: 3, customers: 1, orders: 0, locations: 2 }],
 });
 afterAll(() => simulator.close());
-const { db, services } = await startTestApp({ SHOPIFY_API_ORIGIN: simulator.url });
+const { url, db, services } = await startTestApp({ SHOPIFY_API_ORIGIN: simulator.url });
 const primary = simulator.getShop(shop).locations.find((location) => location.isPrimary);
 const locationId = gidNumber(primary?.id as string);
 
@@ -65,9 +67,9 @@ async function addMovement(organizationId: string, sku: string, delta: number, r
   );
 }
 
-describe("pushing Roestify's stock to Shopify", () => {
-  const noCatchUp = async () => {};
+const noCatchUp = async () => {};
 
+describe("pushing Roestify's stock to Shopify", () => {
   it("changes nothing on the first connection, then shows what was packaged", async () => {
     const { connectionId, client, sku, levels } = await connect("org-push");
     const before = levels.map((level) => shopifyAvailable(level.sku));
@@ -174,5 +176,119 @@ describe("pushing Roestify's stock to Shopify", () => {
       [sku],
     );
     expect(item.rows[0]).toEqual({ push_status: "conflict", push_error: expect.any(String) });
+  });
+});
+
+describe("stock shared by the variants of one SKU", () => {
+  it("sets every variant to the SKU's stock in one call; an order of one lowers both", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const product = simulator.createProduct(shop, {
+      title: "Kenia Kiambu",
+      variants: [
+        { option: "Ganze Bohne", sku: "KEN-SHARED", available: [8] },
+        { option: "Espresso", sku: "KEN-SHARED", available: [8] },
+      ],
+    });
+    const { connectionId, client } = await connect("org-shared");
+    await applyShopifyToLedger(db.pool, connectionId);
+    const variantAvailable = () =>
+      simulator
+        .getInventory(shop, { sku: "KEN-SHARED", locationId: primary?.id })
+        .map((level) => level.quantities.available);
+    await addMovement("org-shared", "KEN-SHARED", 4, "packaging:shared");
+    const sent = simulator.requests({ shop }).length;
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 1,
+      conflicts: 0,
+    });
+    expect(variantAvailable()).toEqual([12, 12]);
+    expect(
+      simulator
+        .requests({ shop })
+        .slice(sent)
+        .map((entry) => entry.operationName),
+    ).toEqual(["InventorySetQuantities"]);
+
+    // An order of the espresso grind: Shopify lowers that variant only; the ledger lowers the
+    // SKU, and the push brings the whole bean down too.
+    const espresso = product.variants[1]?.id as string;
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId: espresso, quantity: 3 }] });
+    expect(variantAvailable()).toEqual([12, 9]);
+    const catchUp = async () => {
+      await upsertMirrorRows(db.pool, connectionId, "shopify_orders", [
+        {
+          shopify_id: gidNumber(order.id),
+          name: order.name,
+          processed_at: order.createdAt,
+          cancelled_at: null,
+          line_items: order.lineItems.map((line) => ({
+            id: gidNumber(line.id),
+            variant_id: gidNumber(line.variantId as string),
+            sku: line.sku,
+            quantity: line.quantity,
+          })),
+          raw: {},
+          shopify_updated_at: order.updatedAt,
+        },
+      ]);
+      await applyShopifyToLedger(db.pool, connectionId);
+    };
+    await catchUp();
+    await pushInventory(db.pool, client, connectionId, catchUp);
+    expect(variantAvailable()).toEqual([9, 9]);
+    const item = await db.pool.query(
+      "SELECT available FROM inventory_items WHERE organization_id = 'org-shared' AND sku = 'KEN-SHARED'",
+    );
+    expect(item.rows).toEqual([{ available: 9 }]);
+  });
+});
+
+describe("the pause switch", () => {
+  it("stops pushes while off (stock still booked); switched on, it pushes the current stock", async () => {
+    await db.pool.query("DELETE FROM shopify_connections");
+    const { connectionId, client, sku } = await connect("org-pause");
+    await applyShopifyToLedger(db.pool, connectionId);
+    const opening = shopifyAvailable(sku) as number;
+    const authorization = await signUserToken({ org: "org-pause" });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await readEnvelope(response)).data;
+    };
+    const paused = await call("PATCH", "/api/v1/shopify/connection", {
+      inventory_push_enabled: false,
+    });
+    expect(paused.inventory_push_enabled).toBe(false);
+    const packaged = await call("POST", "/api/v1/inventory/packagings", { sku, quantity: 6 });
+    expect(packaged).toMatchObject({ available: opening + 6, push: "paused" });
+    const listed = (await call("GET", "/api/v1/inventory")).find(
+      (item: { sku: string }) => item.sku === sku,
+    );
+    expect(listed).toMatchObject({ available: opening + 6, push_status: "paused" });
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 0,
+      conflicts: 0,
+    });
+    expect(await hasPendingPush(db.pool, connectionId)).toBe(false);
+    expect(shopifyAvailable(sku)).toBe(opening);
+    const queued = () =>
+      db.pool.query(
+        "SELECT type, requested_by FROM shopify_sync_jobs WHERE connection_id = $1 AND status = 'queued'",
+        [connectionId],
+      );
+    expect((await queued()).rows).toEqual([]);
+
+    const resumed = await call("PATCH", "/api/v1/shopify/connection", {
+      inventory_push_enabled: true,
+    });
+    expect(resumed.inventory_push_enabled).toBe(true);
+    expect((await queued()).rows).toEqual([
+      { type: "inventory_push", requested_by: "user:user-1" },
+    ]);
+    await pushInventory(db.pool, client, connectionId, noCatchUp);
+    expect(shopifyAvailable(sku)).toBe(opening + 6);
   });
 });

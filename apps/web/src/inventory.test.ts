@@ -206,7 +206,16 @@ describe("the ledger after a sync", () => {
     // The old order is already in Shopify's quantity: it deducts nothing.
     let items = await inventory("org-ledger");
     expect(items).toEqual([
-      expect.objectContaining({ sku: "DUP", available: 0, push_status: "conflict" }),
+      // Two variants with one SKU share its stock: the larger of their quantities.
+      expect.objectContaining({
+        sku: "DUP",
+        available: 2,
+        shopify_variants: [
+          { id: "gid://shopify/ProductVariant/22", shopify_available: 1 },
+          { id: "gid://shopify/ProductVariant/23", shopify_available: 2 },
+        ],
+        push_status: "pending",
+      }),
       expect.objectContaining({
         sku: "KEN-1000-B",
         available: 40,
@@ -250,7 +259,7 @@ describe("the ledger after a sync", () => {
     await applyShopifyToLedger(db.pool, connectionId);
     expect((await inventory("org-ledger"))[1].available).toBe(45);
 
-    // The conflict is settled by mapping the SKU explicitly; it then adopts that variant's stock.
+    // An explicit mapping names the variants that share the SKU.
     const mapping = (body: unknown) =>
       signUserToken({ org: "org-ledger" }).then((authorization) =>
         fetch(`${url}/api/v1/inventory/DUP/mapping`, {
@@ -259,12 +268,16 @@ describe("the ledger after a sync", () => {
           body: JSON.stringify(body),
         }),
       );
-    expect((await mapping({ shopify_variant_id: "gid://shopify/ProductVariant/999" })).status).toBe(
-      400,
-    );
-    expect((await mapping({ shopify_variant_id: "gid://shopify/ProductVariant/23" })).status).toBe(
-      200,
-    );
+    const unknown = await mapping({
+      shopify_variant_ids: ["gid://shopify/ProductVariant/23", "gid://shopify/ProductVariant/999"],
+    });
+    expect(unknown.status).toBe(400);
+    expect((await readEnvelope(unknown)).error?.details).toEqual([
+      { path: ["shopify_variant_ids", 1], message: "unknown variant" },
+    ]);
+    expect(
+      (await mapping({ shopify_variant_ids: ["gid://shopify/ProductVariant/23"] })).status,
+    ).toBe(200);
     await applyShopifyToLedger(db.pool, connectionId);
     expect((await inventory("org-ledger"))[0]).toMatchObject({
       sku: "DUP",

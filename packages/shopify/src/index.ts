@@ -4,6 +4,7 @@ export { applyShopifyToLedger } from "./inventory/ledger.ts";
 export { type SkuMapping, skuMapping, skuMappingSql } from "./inventory/mapping.ts";
 export { hasPendingPush, pushInventory } from "./inventory/push.ts";
 export { runInventoryPush } from "./inventory/push-run.ts";
+export { bookMovement, lockOrCreateSku, lockSku, type Movement } from "./inventory/stock.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export { processMetrics } from "./metrics.ts";
 export {

@@ -1,96 +1,46 @@
 import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
-import { skuMapping } from "@roestify/shopify";
+import { bookMovement, lockOrCreateSku } from "@roestify/shopify";
 import { z } from "zod";
-import { enqueueJob } from "../shopify/enqueue.ts";
+import { idempotencyKey, performOnce } from "../idempotency.ts";
 import { protectedProcedure } from "../trpc.ts";
+import { queuePush, type StockChange, sku } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
-  sku: z.string().trim().min(1).max(255),
+  sku,
   quantity: z.number().int().min(1).max(100_000),
   packaged_at: z.iso.datetime({ offset: true }).optional(),
   reference: z.string().max(500).optional(),
-  /** The `Idempotency-Key` header: the same key answers with the first answer again. */
-  idempotencyKey: z.string().min(1).max(255).optional(),
+  /** The `Idempotency-Key` header. */
+  idempotencyKey,
 });
 
-type Answer = {
-  movement_id: string;
-  sku: string;
-  available: number;
-  push: "queued" | "not_connected" | "not_mapped";
-};
-
 /**
- * A packaging run: Roestify's stock of the SKU rises, and the new quantity is queued for Shopify.
- * With an idempotency key, the first answer is stored with the movement in one transaction and
- * returned for every repetition, so nothing is recorded or pushed twice.
+ * A packaging run: Roestify's stock of the SKU (made if new) rises, and the new quantity is
+ * queued for Shopify. The packaging's reference is kept as the movement's note.
  */
 export const recordPackaging = protectedProcedure
   .input(recordPackagingInput)
-  .mutation(async ({ ctx, input }) => {
+  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
-    return transaction(ctx.db.pool, async (tx) => {
-      if (input.idempotencyKey) {
-        // Serialises concurrent repetitions of one key.
-        await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
+    return transaction(ctx.db.pool, (tx) =>
+      performOnce(tx, organizationId, key, { operation: "packaging", body }, async () => {
+        const item = await lockOrCreateSku(tx, organizationId, body.sku);
+        const booked = await bookMovement(tx, {
           organizationId,
-          input.idempotencyKey,
-        ]);
-        const earlier = await tx.query<{ response: Answer }>(
-          "SELECT response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
-          [organizationId, input.idempotencyKey],
-        );
-        if (earlier.rows[0]) return earlier.rows[0].response;
-      }
-      const item = await tx.query<{ id: string }>(
-        `INSERT INTO inventory_items (organization_id, sku) VALUES ($1, $2)
-         ON CONFLICT (organization_id, sku) DO UPDATE SET sku = EXCLUDED.sku RETURNING id`,
-        [organizationId, input.sku],
-      );
-      const itemId = item.rows[0]?.id as string;
-      const movement = await tx.query<{ id: string }>(
-        `INSERT INTO inventory_movements
-           (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
-         VALUES ($1, $2, 'packaging', $3, $4, coalesce($5::timestamptz, now())) RETURNING id`,
-        [
-          organizationId,
-          itemId,
-          input.quantity,
-          `packaging:${input.reference ?? ""}:${input.idempotencyKey ?? randomUUID()}`,
-          input.packaged_at ?? null,
-        ],
-      );
-      const available = await tx.query<{ available: number }>(
-        "SELECT coalesce(sum(delta), 0)::int AS available FROM inventory_movements WHERE inventory_item_id = $1",
-        [itemId],
-      );
-      const mapping = await skuMapping(tx, organizationId, itemId);
-      let push: Answer["push"] = "not_connected";
-      if (mapping?.connection_id) {
-        push = mapping.variant_id ? "queued" : "not_mapped";
-        if (mapping.variant_id) {
-          await enqueueJob(tx, {
-            organizationId,
-            connectionId: mapping.connection_id,
-            type: "inventory_push",
-            requestedBy: `user:${ctx.user.id}`,
-          });
-        }
-      }
-      const answer: Answer = {
-        movement_id: movement.rows[0]?.id as string,
-        sku: input.sku,
-        available: available.rows[0]?.available ?? 0,
-        push,
-      };
-      if (input.idempotencyKey) {
-        await tx.query(
-          `INSERT INTO idempotent_requests (organization_id, key, request_hash, status_code, response)
-           VALUES ($1, $2, $3, 201, $4)`,
-          [organizationId, input.idempotencyKey, input.sku, JSON.stringify(answer)],
-        );
-      }
-      return answer;
-    });
+          itemId: item.id,
+          kind: "packaging",
+          delta: body.quantity,
+          sourceRef: `packaging:${randomUUID()}`,
+          occurredAt: body.packaged_at,
+          note: body.reference,
+        });
+        return {
+          movement_id: booked.movementId,
+          sku: body.sku,
+          available: booked.available,
+          push: await queuePush(tx, ctx.user, item.id),
+        } satisfies StockChange;
+      }),
+    );
   });

@@ -1,13 +1,24 @@
+import { transaction } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
+import { enqueueJob } from "./enqueue.ts";
 import { connectionView } from "./views.ts";
 
-export const updateConnectionInput = z.object({
-  inventory_location_id: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "keine Location-GID"),
-});
+export const updateConnectionInput = z
+  .object({
+    inventory_location_id: z
+      .string()
+      .regex(/^gid:\/\/shopify\/Location\/\d+$/, "keine Location-GID")
+      .optional(),
+    inventory_push_enabled: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "nichts zu ändern");
 
-/** Chooses the location Roestify's stock is pushed to: one of the connection's synced locations. */
+/**
+ * Chooses the location Roestify's stock is pushed to (one of the connection's synced locations)
+ * and switches pushing off or on; switched on, the current stock is pushed at once.
+ */
 export const updateConnection = protectedProcedure
   .input(updateConnectionInput)
   .mutation(async ({ ctx, input }) => {
@@ -16,20 +27,44 @@ export const updateConnection = protectedProcedure
       where: { organizationId: ctx.user.organizationId },
     });
     if (!connection) throw new ApiError("shopify_not_connected");
-    const locationId = BigInt(input.inventory_location_id.split("/").pop() as string);
     const locations = await prisma.shopifyLocation.findMany({
       where: { connectionId: connection.id },
       orderBy: { shopifyId: "asc" },
     });
-    if (!locations.some((location) => location.shopifyId === locationId)) {
+    const locationId =
+      input.inventory_location_id === undefined
+        ? undefined
+        : BigInt(input.inventory_location_id.split("/").pop() as string);
+    if (
+      locationId !== undefined &&
+      !locations.some((location) => location.shopifyId === locationId)
+    ) {
       throw new ApiError("invalid_request", {
         message: "Diese Location gehört nicht zum verbundenen Shop.",
         details: [{ path: ["inventory_location_id"], message: "unknown location" }],
       });
     }
-    const updated = await prisma.shopifyConnection.update({
-      where: { id: connection.id },
-      data: { inventoryLocationId: locationId, updatedAt: new Date() },
+    await transaction(ctx.db.pool, async (tx) => {
+      const result = await tx.query<{ resumed: boolean }>(
+        `UPDATE shopify_connections c SET
+           inventory_location_id = coalesce($2, c.inventory_location_id),
+           inventory_push_enabled = coalesce($3, c.inventory_push_enabled), updated_at = now()
+         FROM (SELECT id, inventory_push_enabled FROM shopify_connections WHERE id = $1 FOR UPDATE) old
+         WHERE c.id = old.id
+         RETURNING c.inventory_push_enabled AND NOT old.inventory_push_enabled AS resumed`,
+        [connection.id, locationId ?? null, input.inventory_push_enabled ?? null],
+      );
+      if (result.rows[0]?.resumed && connection.status === "active") {
+        await enqueueJob(tx, {
+          organizationId: connection.organizationId,
+          connectionId: connection.id,
+          type: "inventory_push",
+          requestedBy: `user:${ctx.user.id}`,
+        });
+      }
     });
-    return connectionView(updated, locations);
+    return connectionView(
+      await prisma.shopifyConnection.findUniqueOrThrow({ where: { id: connection.id } }),
+      locations,
+    );
   });

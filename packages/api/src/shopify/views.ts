@@ -27,6 +27,7 @@ export function connectionView(connection: Connection, locations: Location[]) {
     })),
     inventory_location_id:
       connection.inventoryLocationId === null ? null : locationGid(connection.inventoryLocationId),
+    inventory_push_enabled: connection.inventoryPushEnabled,
   };
 }
 

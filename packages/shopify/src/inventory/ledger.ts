@@ -60,8 +60,8 @@ export async function adoptVariantSkus(db: Queryable, connectionId: string): Pro
  * idempotent (every movement has a unique source reference, so re-running adds nothing):
  * 1. every mirrored variant SKU becomes a Roestify SKU;
  * 2. a SKU mapped for the first time adopts Shopify's available quantity at the inventory
- *    location as its opening balance (what was packaged before comes on top), so connecting never
- *    changes a live shop's quantities. It covers every order and cancellation the mirror had seen
+ *    location (of its variants, the largest) as its opening balance (what was packaged before
+ *    comes on top), so connecting never changes a live shop's quantities. It covers every order and cancellation the mirror had seen
  *    by then (`covers_order_seq`): Shopify's quantity already holds them;
  * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
  *    the SKU's stock unless its order is covered by the opening balance, and its cancellation
@@ -78,7 +78,9 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
      opening AS (
        INSERT INTO inventory_movements
          (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
-       SELECT m.organization_id, m.item_id, 'opening_balance', l.available,
+       -- Variants sharing a SKU: the largest quantity (a roastery keeps them all at the one
+       -- figure of its bags; summing would count the same bags twice).
+       SELECT m.organization_id, m.item_id, 'opening_balance', max(l.available),
               'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
        FROM mapped m
        JOIN shopify_inventory_levels l ON l.connection_id = $1
@@ -89,6 +91,7 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
          -- them meanwhile, and a conflict would fail the attempt, not book twice.
          AND NOT EXISTS (SELECT 1 FROM inventory_movements x
            WHERE x.organization_id = m.organization_id AND x.source_ref = 'opening_balance:' || m.item_id)
+       GROUP BY m.organization_id, m.item_id
      ),
      booked AS (
        DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id

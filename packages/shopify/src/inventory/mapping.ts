@@ -2,49 +2,45 @@ import type { Queryable } from "@roestify/db";
 
 /**
  * How the Roestify SKUs of an organisation (given as an SQL expression) map to the mirrored
- * variants of its active connection: an explicit `shopify_variant_id` wins; else the variant with
- * exactly that SKU (case-sensitive). Several candidates are a conflict (`candidates > 1`,
- * `variant_id` null), never a guess.
+ * variants of its active connection, one row per mapped variant (a SKU without one: one row,
+ * `variant_id` null). An explicit list `shopify_variant_ids` wins; else every variant with
+ * exactly that SKU (case-sensitive) shares the SKU's stock.
  */
 export const skuMappingSql = (organization: string) => `
   SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
-         c.inventory_location_id AS location_id, count(v.shopify_id)::int AS candidates,
-         CASE WHEN count(v.shopify_id) = 1 THEN min(v.shopify_id) END AS variant_id,
-         CASE WHEN count(v.shopify_id) = 1 THEN min(v.inventory_item_id) END AS inventory_item_id
+         c.inventory_location_id AS location_id, c.inventory_push_enabled AS push_enabled,
+         v.shopify_id AS variant_id, v.inventory_item_id
   FROM inventory_items i
   LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
   -- Two index-backed lookups: one join condition choosing between them would be a nested loop
   -- over every SKU × every variant.
   LEFT JOIN LATERAL (
     SELECT e.shopify_id, e.inventory_item_id FROM shopify_product_variants e
-    WHERE e.connection_id = c.id AND e.shopify_id = i.shopify_variant_id
+    WHERE e.connection_id = c.id AND e.shopify_id = ANY (i.shopify_variant_ids)
     UNION ALL
     SELECT s.shopify_id, s.inventory_item_id FROM shopify_product_variants s
-    WHERE i.shopify_variant_id IS NULL AND s.connection_id = c.id AND s.sku = i.sku
+    WHERE i.shopify_variant_ids IS NULL AND s.connection_id = c.id AND s.sku = i.sku
   ) v ON true
-  WHERE i.organization_id = ${organization}
-  GROUP BY i.id, c.id`;
+  WHERE i.organization_id = ${organization}`;
 
 export interface SkuMapping {
-  item_id: string;
-  organization_id: string;
-  sku: string;
   connection_id: string | null;
-  location_id: string | null;
-  candidates: number;
-  variant_id: string | null;
-  inventory_item_id: string | null;
+  push_enabled: boolean | null;
+  variant_ids: string[];
 }
 
-/** The mapping of one Roestify SKU (PostgreSQL narrows the grouped query to it). */
+/** The connection and mapped variants of one Roestify SKU. */
 export async function skuMapping(
   db: Queryable,
   organizationId: string,
   itemId: string,
-): Promise<SkuMapping | undefined> {
+): Promise<SkuMapping> {
   const result = await db.query<SkuMapping>(
-    `SELECT * FROM (${skuMappingSql("$1")}) m WHERE m.item_id = $2`,
+    `SELECT min(m.connection_id::text) AS connection_id, bool_and(m.push_enabled) AS push_enabled,
+            coalesce(array_agg(m.variant_id ORDER BY m.variant_id)
+                     FILTER (WHERE m.variant_id IS NOT NULL), '{}') AS variant_ids
+     FROM (${skuMappingSql("$1")}) m WHERE m.item_id = $2`,
     [organizationId, itemId],
   );
-  return result.rows[0];
+  return result.rows[0] as SkuMapping;
 }

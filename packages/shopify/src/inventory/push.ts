@@ -32,9 +32,10 @@ const locationGid = (id: string) => `gid://shopify/Location/${id}`;
 
 /**
  * Pushes Roestify's stock of every mapped SKU whose target (available, never below 0) differs
- * from Shopify's last known quantity. Each batch compares-and-swaps from that last known quantity
- * with a fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a
- * stale compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
+ * from Shopify's last known quantity of one of its variants; variants sharing a SKU all get its
+ * target in the same call. Each call compares-and-swaps from the last known quantities with a
+ * fresh idempotency key, so a sale Shopify made in the meantime is never overwritten: on a stale
+ * compare the Shopify side is read again (`catchUp` brings in new orders first), targets are
  * recomputed and the push retried; after 3 stale rounds the SKU is marked `conflict`.
  */
 export async function pushInventory(
@@ -48,8 +49,7 @@ export async function pushInventory(
     const targets = await pushTargets(db, connectionId);
     if (targets.length === 0) return { pushed, conflicts: 0 };
     const stale: PushTarget[] = [];
-    for (let start = 0; start < targets.length; start += batchSize) {
-      const batch = targets.slice(start, start + batchSize);
+    for (const batch of batchesBySku(targets)) {
       const result = await client.request<SetQuantitiesResult>(inventorySetQuantitiesMutation, {
         key: randomUUID(),
         input: {
@@ -71,32 +71,50 @@ export async function pushInventory(
       }
       if (errors.length) throw new Error(`Shopify refused the stock: ${errors[0]?.message}`);
       await recordPushed(db, connectionId, batch);
-      pushed += batch.length;
+      pushed += new Set(batch.map((target) => target.item_id)).size;
     }
     if (stale.length === 0) continue;
     if (round >= staleRetries) {
       await markConflict(db, stale);
-      pushConflicts.inc(stale.length);
-      return { pushed, conflicts: stale.length };
+      const conflicts = new Set(stale.map((target) => target.item_id)).size;
+      pushConflicts.inc(conflicts);
+      return { pushed, conflicts };
     }
     await catchUp();
     await refreshLevels(db, client, connectionId, stale);
   }
 }
 
-/** What each mapped SKU of the connection should show at the inventory location, where it differs. */
+/** Calls of at most 250 quantities; the variants of one SKU always go in the same call. */
+function* batchesBySku(targets: PushTarget[]): Generator<PushTarget[]> {
+  let batch: PushTarget[] = [];
+  for (const sku of Map.groupBy(targets, (target) => target.item_id).values()) {
+    if (batch.length + sku.length > batchSize) {
+      yield batch;
+      batch = [];
+    }
+    batch.push(...sku);
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * What each mapped variant of the connection's SKUs should show at the inventory location, for
+ * the SKUs where one of them differs; nothing while the connection's pushes are paused.
+ */
 const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")})
-  SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-         greatest(0, stock.available)::int AS target, i.push_status
-  FROM mapped m
-  JOIN inventory_items i ON i.id = m.item_id
-  CROSS JOIN LATERAL (SELECT coalesce(sum(delta), 0) AS available FROM inventory_movements x
-                      WHERE x.inventory_item_id = m.item_id) stock
-  LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-    AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-  WHERE m.variant_id IS NOT NULL AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-    AND l.available IS DISTINCT FROM greatest(0, stock.available)`;
+  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
+  targets AS (
+    SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
+           greatest(0, i.available) AS target, i.push_status
+    FROM mapped m
+    JOIN inventory_items i ON i.id = m.item_id
+    LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
+      AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
+  SELECT * FROM targets t WHERE EXISTS (
+    SELECT 1 FROM targets d WHERE d.item_id = t.item_id AND d.shopify_available IS DISTINCT FROM d.target)
+  ORDER BY t.item_id`;
 
 async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
   return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;

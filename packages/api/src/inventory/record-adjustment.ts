@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { transaction } from "@roestify/db";
+import { bookMovement, lockSku } from "@roestify/shopify";
+import { z } from "zod";
+import { ApiError } from "../errors.ts";
+import { idempotencyKey, performOnce } from "../idempotency.ts";
+import { protectedProcedure } from "../trpc.ts";
+import { queuePush, type StockChange, sku } from "./stock-change.ts";
+
+export const adjustmentReasons = ["correction", "write_off", "stocktake", "sample"] as const;
+
+export const recordAdjustmentInput = z
+  .object({
+    sku,
+    delta: z
+      .number()
+      .int()
+      .min(-100_000)
+      .max(100_000)
+      .refine((delta) => delta !== 0, "darf nicht 0 sein")
+      .optional(),
+    counted: z.number().int().min(0).max(1_000_000).optional(),
+    reason: z.enum(adjustmentReasons),
+    note: z.string().max(500).optional(),
+    /** The `Idempotency-Key` header, shared with packagings. */
+    idempotencyKey,
+  })
+  .refine((body) => (body.delta === undefined) !== (body.counted === undefined), {
+    message: "genau eines von delta und counted angeben",
+    path: ["delta"],
+  });
+
+/**
+ * Corrects the stock of a known SKU by `delta`, or sets it to what was `counted` (the movement is
+ * the difference; none when there is none). Stock never goes below 0 by an adjustment: the SKU's
+ * row stays locked from reading its balance to booking, so concurrent changes cannot slip in.
+ */
+export const recordAdjustment = protectedProcedure
+  .input(recordAdjustmentInput)
+  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
+    const { organizationId } = ctx.user;
+    return transaction(ctx.db.pool, (tx) =>
+      performOnce(tx, organizationId, key, { operation: "adjustment", body }, async () => {
+        const item = await lockSku(tx, organizationId, body.sku);
+        if (!item) throw new ApiError("not_found", { message: "Diese SKU ist nicht bekannt." });
+        const delta = body.delta ?? (body.counted as number) - item.available;
+        if (delta < 0 && item.available + delta < 0) {
+          throw new ApiError("insufficient_stock", { details: { available: item.available } });
+        }
+        const booked =
+          delta === 0
+            ? { movementId: null, available: item.available }
+            : await bookMovement(tx, {
+                organizationId,
+                itemId: item.id,
+                kind: "adjustment",
+                delta,
+                sourceRef: `adjustment:${randomUUID()}`,
+                reason: body.reason,
+                note: body.note,
+              });
+        return {
+          movement_id: booked.movementId,
+          sku: body.sku,
+          available: booked.available,
+          push: await queuePush(tx, ctx.user, item.id),
+        } satisfies StockChange;
+      }),
+    );
+  });

@@ -1,0 +1,37 @@
+import type { Queryable } from "@roestify/db";
+import { skuMapping } from "@roestify/shopify";
+import { z } from "zod";
+import type { User } from "../auth.ts";
+import { enqueueJob } from "../shopify/enqueue.ts";
+
+export const sku = z.string().trim().min(1).max(255);
+
+/** What a packaging or an adjustment answers. */
+export interface StockChange {
+  movement_id: string | null;
+  sku: string;
+  available: number;
+  push: "queued" | "not_connected" | "not_mapped" | "paused";
+}
+
+/**
+ * Queues a push of the SKU's stock to the organisation's shop, in the caller's transaction, and
+ * says what became of it.
+ */
+export async function queuePush(
+  tx: Queryable,
+  user: User,
+  itemId: string,
+): Promise<StockChange["push"]> {
+  const mapping = await skuMapping(tx, user.organizationId, itemId);
+  if (!mapping.connection_id) return "not_connected";
+  if (mapping.variant_ids.length === 0) return "not_mapped";
+  if (!mapping.push_enabled) return "paused";
+  await enqueueJob(tx, {
+    organizationId: user.organizationId,
+    connectionId: mapping.connection_id,
+    type: "inventory_push",
+    requestedBy: `user:${user.id}`,
+  });
+  return "queued";
+}
