@@ -4,7 +4,15 @@ import { z } from "zod";
 export const defaultScopes =
   "read_products,read_orders,read_all_orders,read_customers,read_fulfillments,read_inventory,write_inventory,read_locations";
 
-const schema = z.object({
+const tokenKey = z.string({ error: "is required" }).min(32, "must be at least 32 characters");
+
+const keysSchema = z.object({
+  TOKEN_ENCRYPTION_KEY: tokenKey,
+  /** The key before the last rotation: tokens it encrypted still decrypt until rotated. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey.optional(),
+});
+
+const schema = keysSchema.extend({
   SHOPIFY_API_KEY: z.string({ error: "is required (or run `pnpm start` for the demo)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "is required" }).min(1, "is required"),
   SHOPIFY_SCOPES: z
@@ -16,12 +24,21 @@ const schema = z.object({
     .regex(/^\d{4}-\d{2}$/, "must look like 2026-10")
     .default("2026-10"),
   SHOPIFY_API_ORIGIN: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  TOKEN_ENCRYPTION_KEY: z
-    .string({ error: "is required" })
-    .min(32, "must be at least 32 characters"),
 });
 
 export type ShopifyEnv = z.infer<typeof schema>;
+export type TokenKeys = z.infer<typeof keysSchema>;
+
+/** The keys a stored token may be encrypted with, the current one first. */
+export const tokenKeys = (keys: TokenKeys): string[] =>
+  keys.TOKEN_ENCRYPTION_KEY_PREVIOUS
+    ? [keys.TOKEN_ENCRYPTION_KEY, keys.TOKEN_ENCRYPTION_KEY_PREVIOUS]
+    : [keys.TOKEN_ENCRYPTION_KEY];
+
+/** Only the token keys (`pnpm db:rotate-token-key` needs nothing else of Shopify's settings). */
+export function readTokenKeys(source: NodeJS.ProcessEnv = process.env): TokenKeys {
+  return parseEnv(keysSchema, source);
+}
 
 /** The Shopify app's credentials and where Shopify is (a simulator in development and tests). */
 export function readShopifyEnv(source: NodeJS.ProcessEnv = process.env): ShopifyEnv {
