@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { readApiEnv } from "@roestify/api";
 import { ConfigError, prepareDatabase, readDatabaseEnv, resolveDatabaseUrl } from "@roestify/db";
+import { readApiEnv } from "@roestify/runtime";
 import { readShopifyEnv } from "@roestify/shopify";
 import { workerNodeFlags } from "@roestify/worker";
 import { demoSecrets, startDemo } from "./demo.ts";

@@ -1,4 +1,5 @@
-import { appRouter, type Services } from "@roestify/api";
+import { appRouter } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";

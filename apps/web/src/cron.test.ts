@@ -1,4 +1,4 @@
-import { holdWorkerLiveness, runQueueTick } from "@roestify/api";
+import { holdWorkerLiveness, runQueueTick } from "@roestify/jobs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { insertConnection, readEnvelope, startTestApp, testSecrets } from "./testing.ts";
@@ -105,6 +105,8 @@ describe("the queue tick", () => {
     await live.connect();
     try {
       await holdWorkerLiveness(live, "worker-alive");
+      // A worker that registered as every worker does, then died with its lock.
+      await db.pool.query("INSERT INTO job_workers (worker_id) VALUES ('worker-killed')");
       const jobs = [await addTickJob(), await addTickJob()];
       const lock = (id: string, worker: string) =>
         db.pool.query(
@@ -116,7 +118,7 @@ describe("the queue tick", () => {
       await lock(jobs[1] as string, "worker-killed");
       await runQueueTick(services);
       const locks = await db.pool.query(
-        "SELECT locked_by FROM graphile_worker._private_jobs WHERE id = ANY($1) ORDER BY id",
+        "SELECT locked_by FROM graphile_worker.jobs WHERE id = ANY($1) ORDER BY id",
         [jobs],
       );
       expect(locks.rows).toEqual([{ locked_by: "worker-alive" }, { locked_by: null }]);

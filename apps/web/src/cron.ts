@@ -1,5 +1,6 @@
-import { ApiError, bearerMatches, runQueueTick, type Services } from "@roestify/api";
-import { createTaskList, runJobsUntilIdle } from "@roestify/worker";
+import { ApiError } from "@roestify/api";
+import { runQueueTickAndJobs } from "@roestify/jobs";
+import { bearerMatches, type Services } from "@roestify/runtime";
 import { type RequestHandler, Router } from "express";
 
 // Stop picking up jobs after this long, so the request ends within a typical 60 s cron timeout.
@@ -11,15 +12,7 @@ export function cronRoutes(services: Services) {
     if (!bearerMatches(services.env.CRON_SECRET, req.headers.authorization)) {
       throw new ApiError("unauthorized");
     }
-    const result = await runQueueTick(services, () =>
-      runJobsUntilIdle({
-        connectionString: services.db.url,
-        taskList: createTaskList(services),
-        log: services.log,
-        deadlineMs: tickBudgetMs,
-      }),
-    );
-    res.json({ data: result });
+    res.json({ data: await runQueueTickAndJobs(services, tickBudgetMs) });
   };
   return Router().get("/cron/shopify-queue", tick).post("/cron/shopify-queue", tick);
 }

@@ -1,4 +1,5 @@
-import { ApiError, type Logger, toApiError } from "@roestify/api";
+import { ApiError, toApiError } from "@roestify/api";
+import type { Logger } from "@roestify/runtime";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 
 export const notFound: RequestHandler = () => {

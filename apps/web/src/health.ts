@@ -1,5 +1,5 @@
-import type { Services } from "@roestify/api";
 import { migrationsApplied } from "@roestify/db";
+import type { Services } from "@roestify/runtime";
 import { Router } from "express";
 
 export function healthRoutes({ db }: Services) {

@@ -1,4 +1,5 @@
-import { applyShopifyToLedger, upsertMirrorRows } from "@roestify/shopify";
+import { applyShopifyToLedger } from "@roestify/inventory";
+import { upsertMirrorRows } from "@roestify/shopify";
 import { describe, expect, it } from "vitest";
 import { type Envelope, insertConnection, signUserToken, startTestApp } from "./testing.ts";
 

@@ -1,12 +1,6 @@
 import { encryptSql } from "@roestify/db";
-import {
-  applyShopifyToLedger,
-  createAdminClient,
-  gidNumber,
-  hasPendingPush,
-  pushInventory,
-  upsertMirrorRows,
-} from "@roestify/shopify";
+import { applyShopifyToLedger, hasPendingPush, pushInventory } from "@roestify/inventory";
+import { createAdminClient, gidNumber, upsertMirrorRows } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEnvelope, signUserToken, startTestApp, testSecrets } from "./testing.ts";

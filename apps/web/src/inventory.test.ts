@@ -1,5 +1,6 @@
-import { runQueueTick } from "@roestify/api";
-import { applyShopifyToLedger, upsertMirrorRows } from "@roestify/shopify";
+import { applyShopifyToLedger } from "@roestify/inventory";
+import { runQueueTick } from "@roestify/jobs";
+import { upsertMirrorRows } from "@roestify/shopify";
 import { describe, expect, it } from "vitest";
 import {
   type Envelope,

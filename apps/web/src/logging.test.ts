@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createLogger } from "@roestify/api";
+import { createLogger } from "@roestify/runtime";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
 import { signUserToken, startTestApp } from "./testing.ts";

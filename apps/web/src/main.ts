@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { runService } from "@roestify/api";
+import { runService } from "@roestify/runtime";
 import { createApp } from "./app.ts";
 import { readWebEnv } from "./env.ts";
 

@@ -1,4 +1,6 @@
-import { ApiError, metricsAuthorized, renderMetrics, type Services } from "@roestify/api";
+import { ApiError } from "@roestify/api";
+import { renderMetrics } from "@roestify/jobs";
+import { metricsAuthorized, type Services } from "@roestify/runtime";
 import { Router } from "express";
 
 /** `GET /metrics`: Prometheus text of this process and of the shared state in the database. */

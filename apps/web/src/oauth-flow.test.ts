@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
-import { createLogger } from "@roestify/api";
 import { decryptToken, encryptSql } from "@roestify/db";
+import { createLogger } from "@roestify/runtime";
 import { accessTokenFor, jobAccessToken, ReauthRequiredError } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,4 +1,5 @@
-import { completeOAuth, consumeRateLimit, ipKey, type Services } from "@roestify/api";
+import { completeOAuth, consumeRateLimit, ipKey } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import { type Request, Router } from "express";
 import { restRoute } from "./rest.ts";
 

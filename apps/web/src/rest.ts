@@ -1,4 +1,5 @@
-import { createCaller, type Services } from "@roestify/api";
+import { createCaller } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import type { Request, RequestHandler } from "express";
 
 type Caller = ReturnType<typeof createCaller>;

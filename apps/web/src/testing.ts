@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createLogger } from "@roestify/api";
-import { testSecrets, testServices } from "@roestify/api/testing";
 import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
+import { createLogger } from "@roestify/runtime";
+import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { afterAll } from "vitest";
 import { createApp } from "./app.ts";

@@ -18,7 +18,6 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { cpus, freemem, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, readApiEnv, type Services } from "@roestify/api";
 import {
   createDatabase,
   encryptSql,
@@ -26,13 +25,14 @@ import {
   prepareDatabase,
   startEmbeddedPostgres,
 } from "@roestify/db";
+import { syncTask } from "@roestify/jobs";
+import { createLogger, readApiEnv, type Services } from "@roestify/runtime";
 import { defaultSyncSettings, readShopifyEnv } from "@roestify/shopify";
 import type { RequestLogEntry } from "@roestify/shopify-simulator";
 import { simulatorNodeFlags } from "@roestify/shopify-simulator/node-flags";
 import type { JobHelpers } from "graphile-worker";
 import pg from "pg";
 import { workerNodeFlags } from "../src/node-flags.ts";
-import { syncTask } from "../src/sync-task.ts";
 import { type CopyRows, copyIn, copyOut } from "./copy.ts";
 import { benchEnv, childEnv } from "./env.ts";
 
@@ -174,7 +174,7 @@ async function runWorker(): Promise<void> {
   // The production settings, or another COPY chunk size (BENCH_CHUNK_BYTES) to compare.
   const stagingChunkBytes = benchEnv.BENCH_CHUNK_BYTES ?? defaultSyncSettings.stagingChunkBytes;
   const task = syncTask(services, type, { settings: { stagingChunkBytes } });
-  await task({ syncJobId: benchEnv.BENCH_JOB_ID }, helpers);
+  await task({ syncJobId: benchEnv.BENCH_JOB_ID as string }, helpers);
   const ms = performance.now() - started;
   await db.close();
   // Peak resident set since exec. Not `process.resourceUsage().maxRSS`: Linux keeps ru_maxrss

@@ -1,3 +1,1 @@
 export { workerNodeFlags } from "./node-flags.ts";
-export { runJobsUntilIdle } from "./run-until-idle.ts";
-export { createTaskList } from "./tasks.ts";

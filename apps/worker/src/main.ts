@@ -1,8 +1,7 @@
-import { runService } from "@roestify/api";
+import { crontab, fullSyncTasks, quickTasks, startRunner } from "@roestify/jobs";
+import { runService } from "@roestify/runtime";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
 import { serveWorkerMetrics } from "./metrics-server.ts";
-import { startRunner } from "./runner.ts";
-import { crontab, fullSyncTasks, quickTasks } from "./tasks.ts";
 
 await runService(
   "worker",

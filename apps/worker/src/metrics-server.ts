@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { metricsAuthorized, renderMetrics, type Services } from "@roestify/api";
+import { renderMetrics } from "@roestify/jobs";
+import { metricsAuthorized, type Services } from "@roestify/runtime";
 
 /**
  * `GET /metrics` of a worker process (its Shopify requests, throttle waits, downloads and job

@@ -1,14 +1,6 @@
 export type { User } from "./auth.ts";
-export { bearerMatches } from "./bearer.ts";
-export { type ApiEnv, readApiEnv } from "./env.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
-export { createLogger, type Logger } from "./logger.ts";
-export { jobDuration, metricsAuthorized, renderMetrics } from "./metrics.ts";
-export { type CancelTarget, cancelJobs } from "./queue/cancel.ts";
-export { runQueueTick } from "./queue/tick.ts";
-export { holdWorkerLiveness, releaseDeadWorkers } from "./queue/worker-liveness.ts";
 export { consumeRateLimit, ipKey } from "./rate-limit.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { runService } from "./service.ts";
 export { completeOAuth } from "./shopify/oauth-callback.ts";
-export { type Context, type Services, toApiError } from "./trpc.ts";
+export { type Context, toApiError } from "./trpc.ts";

@@ -1,9 +1,8 @@
-import type { Queryable } from "@roestify/db";
+import type { Plan, Queryable } from "@roestify/db";
 import { ApiError } from "./errors.ts";
 
 /** Manual syncs per UTC day; `null` is unlimited. */
-export const manualSyncQuota = { free: 3, pro: 30, business: null } as const;
-export type Plan = keyof typeof manualSyncQuota;
+export const manualSyncQuota: Record<Plan, number | null> = { free: 3, pro: 30, business: null };
 
 /**
  * Counts one manual sync against the organisation's quota for today (UTC), or throws

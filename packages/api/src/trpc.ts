@@ -1,20 +1,9 @@
-import type { Database } from "@roestify/db";
-import type { ShopifyEnv } from "@roestify/shopify";
+import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { authenticate } from "./auth.ts";
-import type { ApiEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
-
-/** What every procedure can use; created once per process. */
-export interface Services {
-  db: Database;
-  env: ApiEnv;
-  shopify: ShopifyEnv;
-  log: Logger;
-}
 
 /** One request: the services plus what the caller sent. */
 export interface Context extends Services {

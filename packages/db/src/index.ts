@@ -2,6 +2,18 @@ export { ConfigError, parseEnv } from "./config.ts";
 export { createDatabase, type Database, type Queryable, transaction } from "./database.ts";
 export { devDataDir, resolveDatabaseUrl } from "./dev-database.ts";
 export { type EmbeddedCluster, startEmbeddedPostgres } from "./embedded.ts";
+export {
+  type ConnectionStatus,
+  connectionStatuses,
+  type JobStatus,
+  type JobType,
+  jobStatuses,
+  jobTypes,
+  type MovementKind,
+  movementKinds,
+  type Plan,
+  plans,
+} from "./enums.ts";
 export { readDatabaseEnv } from "./env.ts";
 export type { PrismaClient } from "./generated/prisma/client.ts";
 export { migrate, migrationsApplied, prepareDatabase } from "./migrate.ts";

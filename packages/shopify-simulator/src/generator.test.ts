@@ -87,13 +87,12 @@ describe("generator", () => {
     );
   });
 
-  it("generates a big shop in a few seconds", () => {
-    const started = performance.now();
+  // Its speed is no goal of the suite (a wall-clock bound fails on a busy machine); the sync
+  // benchmark generates shops of this size and more.
+  it("generates a big shop", () => {
     const shop = generate(2, { products: 10_000, customers: 50_000, orders: 100_000 });
-    const seconds = (performance.now() - started) / 1000;
     expect(shop.variants.size).toBe(30_000);
     expect(shop.orders.size).toBe(100_000);
     expect(shop.customers.size).toBe(50_000);
-    expect(seconds).toBeLessThan(20);
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,12 +1,7 @@
 export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-client.ts";
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
-export { applyShopifyToLedger } from "./inventory/ledger.ts";
-export { type SkuMapping, skuMapping, skuMappingSql } from "./inventory/mapping.ts";
-export { hasPendingPush, pushInventory } from "./inventory/push.ts";
-export { runInventoryPush } from "./inventory/push-run.ts";
-export { bookMovement, lockOrCreateSku, lockSku, type Movement } from "./inventory/stock.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
-export { processMetrics } from "./metrics.ts";
+export { processMetrics, pushConflicts } from "./metrics.ts";
 export {
   authorizeUrl,
   exchangeCode,
@@ -18,7 +13,8 @@ export {
 export { estimateQueryCost } from "./query-cost.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
 export { runFullSync } from "./sync/full-sync.ts";
-export { runIncrementalSync } from "./sync/incremental-sync.ts";
+export { runIncrementalSync, syncOrderChanges } from "./sync/incremental-sync.ts";
+export { cancelSeq, ledgerSequence } from "./sync/ledger-feed.ts";
 export { upsertMirrorRows } from "./sync/mirror-writers.ts";
 export {
   defaultSyncSettings,

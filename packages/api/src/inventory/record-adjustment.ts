@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
-import { bookMovement, lockSku } from "@roestify/shopify";
+import { bookMovement, lockSku } from "@roestify/inventory";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { idempotencyKey, performOnce } from "../idempotency.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
-import { bookMovement, lockOrCreateSku } from "@roestify/shopify";
+import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
 import { idempotencyKey, performOnce } from "../idempotency.ts";
 import { protectedProcedure } from "../trpc.ts";

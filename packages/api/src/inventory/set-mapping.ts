@@ -1,3 +1,4 @@
+import { mapSku } from "@roestify/inventory";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -20,32 +21,22 @@ export const setMappingInput = z.object({
 export const setMapping = protectedProcedure
   .input(setMappingInput)
   .mutation(async ({ ctx, input }) => {
-    const { organizationId } = ctx.user;
     const variantIds = input.shopify_variant_ids?.map((gid) => gid.split("/").pop() as string);
-    if (variantIds?.length) {
-      const known = await ctx.db.pool.query<{ shopify_id: string }>(
-        `SELECT v.shopify_id FROM shopify_product_variants v
-         JOIN shopify_connections c ON c.id = v.connection_id
-         WHERE c.organization_id = $1 AND v.shopify_id = ANY ($2::bigint[])`,
-        [organizationId, variantIds],
-      );
-      const found = new Set(known.rows.map((row) => String(row.shopify_id)));
-      const unknown = variantIds.flatMap((id, index) => (found.has(id) ? [] : [index]));
-      if (unknown.length) {
-        throw new ApiError("invalid_request", {
-          message: "Diese Variante gehört nicht zum verbundenen Shop.",
-          details: unknown.map((index) => ({
-            path: ["shopify_variant_ids", index],
-            message: "unknown variant",
-          })),
-        });
-      }
-    }
-    const updated = await ctx.db.pool.query(
-      `UPDATE inventory_items SET shopify_variant_ids = $3, push_status = NULL, push_error = NULL
-       WHERE organization_id = $1 AND sku = $2`,
-      [organizationId, input.sku, variantIds ? [...new Set(variantIds)] : null],
+    const outcome = await mapSku(
+      ctx.db.pool,
+      ctx.user.organizationId,
+      input.sku,
+      variantIds ?? null,
     );
-    if (!updated.rowCount) throw new ApiError("not_found");
+    if (outcome === "unknown_sku") throw new ApiError("not_found");
+    if (outcome !== "mapped") {
+      throw new ApiError("invalid_request", {
+        message: "Diese Variante gehört nicht zum verbundenen Shop.",
+        details: outcome.unknownVariants.map((index) => ({
+          path: ["shopify_variant_ids", index],
+          message: "unknown variant",
+        })),
+      });
+    }
     return { sku: input.sku, shopify_variant_ids: input.shopify_variant_ids };
   });

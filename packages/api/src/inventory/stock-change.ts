@@ -1,8 +1,8 @@
 import type { Queryable } from "@roestify/db";
-import { skuMapping } from "@roestify/shopify";
+import { skuMapping } from "@roestify/inventory";
+import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import type { User } from "../auth.ts";
-import { enqueueJob } from "../shopify/enqueue.ts";
 
 export const sku = z.string().trim().min(1).max(255);
 

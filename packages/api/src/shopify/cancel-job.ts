@@ -1,5 +1,5 @@
+import { cancelJobs } from "@roestify/jobs";
 import { ApiError } from "../errors.ts";
-import { cancelJobs } from "../queue/cancel.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { findJob, jobInput } from "./job.ts";
 import { jobOutput, jobView } from "./views.ts";

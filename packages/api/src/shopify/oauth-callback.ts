@@ -1,4 +1,6 @@
 import { type Queryable, transaction } from "@roestify/db";
+import { enqueueJob } from "@roestify/jobs";
+import type { Services } from "@roestify/runtime";
 import {
   createAdminClient,
   exchangeCode,
@@ -12,8 +14,6 @@ import {
   tokenValues,
   verifyOAuthHmac,
 } from "@roestify/shopify";
-import type { Services } from "../trpc.ts";
-import { enqueueJob } from "./enqueue.ts";
 
 export const oauthFailureReasons = [
   "invalid_hmac",

@@ -1,10 +1,10 @@
-import { transaction } from "@roestify/db";
+import { type JobType, transaction } from "@roestify/db";
+import { enqueueJob } from "@roestify/jobs";
 import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
-import { enqueueJob } from "./enqueue.ts";
 import { findJob, jobInput } from "./job.ts";
-import { type JobType, jobOutput, jobView } from "./views.ts";
+import { jobOutput, jobView } from "./views.ts";
 
 const retryable = new Set(["failed", "cancelled"]);
 

@@ -1,5 +1,6 @@
+import { jobTypes } from "@roestify/db";
 import { protectedProcedure } from "../trpc.ts";
-import { connectionView, jobTypes, jobView, mirrorCounts } from "./views.ts";
+import { connectionView, jobView, mirrorCounts } from "./views.ts";
 
 /** The organisation's connection, the latest job of each type and the size of each mirror. */
 export const status = protectedProcedure.query(async ({ ctx }) => {

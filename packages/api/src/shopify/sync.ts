@@ -1,9 +1,9 @@
 import { transaction } from "@roestify/db";
+import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import { useManualSync } from "../plans.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
-import { enqueueJob } from "./enqueue.ts";
 
 const messages = {
   full: "Vollsync wurde eingeplant",

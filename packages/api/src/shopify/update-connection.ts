@@ -1,8 +1,8 @@
 import { transaction } from "@roestify/db";
+import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { enqueueJob } from "./enqueue.ts";
 import { connectionView } from "./views.ts";
 
 export const updateConnectionInput = z

@@ -1,14 +1,16 @@
-import type { Database, MirrorTable } from "@roestify/db";
-import { mirrorTables } from "@roestify/db";
+import {
+  type Database,
+  type JobType,
+  jobTypes,
+  type MirrorTable,
+  mirrorTables,
+} from "@roestify/db";
 import { z } from "zod";
 
 type Prisma = Database["prisma"];
 type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
 type Location = Awaited<ReturnType<Prisma["shopifyLocation"]["findMany"]>>[number];
 type SyncJob = NonNullable<Awaited<ReturnType<Prisma["shopifySyncJob"]["findUnique"]>>>;
-
-export const jobTypes = ["full_sync", "incremental_sync", "inventory_push"] as const;
-export type JobType = (typeof jobTypes)[number];
 
 export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
 

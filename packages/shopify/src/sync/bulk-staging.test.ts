@@ -1,8 +1,8 @@
 import { createDatabase, encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { describe, expect, it } from "vitest";
-import { cancelSeq } from "../inventory/ledger.ts";
 import { BulkStaging } from "./bulk-staging.ts";
+import { cancelSeq } from "./ledger-feed.ts";
 import type { Row, RowTarget } from "./mirror-rows.ts";
 
 const db = await createTestDatabase();

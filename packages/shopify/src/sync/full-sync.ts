@@ -1,11 +1,10 @@
-import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
+import { type MirrorTable, mirrorTables } from "@roestify/db";
 import {
   customersBulkQuery,
   inventoryLevelsBulkQuery,
   ordersBulkQuery,
   productsBulkQuery,
 } from "../documents/index.ts";
-import { adoptVariantSkus } from "../inventory/ledger.ts";
 import { type BulkQueryState, importBulkQuery } from "./bulk-import.ts";
 import { deleteUnseenRows, filledMirrorTables } from "./mirror-writers.ts";
 import { type SyncRun, saveCursor } from "./sync-run.ts";
@@ -15,7 +14,7 @@ interface BulkPartSpec {
   /** The incremental cursors the part sets. */
   cursors: string[];
   /** What can follow as soon as the part is written, while the others still load. */
-  imported?: (db: Queryable, connectionId: string) => Promise<void>;
+  imported?: (run: SyncRun) => Promise<void>;
 }
 
 /** One bulk operation per part (at most five run at once per shop). */
@@ -23,8 +22,7 @@ const bulkParts = {
   products: {
     query: productsBulkQuery,
     cursors: ["products", "product_variants", "product_deletions"],
-    // The stock ledger's SKUs, which its completion would otherwise make in the job's last step.
-    imported: adoptVariantSkus,
+    imported: (run) => run.productsMirrored(),
   },
   orders: { query: ordersBulkQuery, cursors: ["orders"] },
   customers: { query: customersBulkQuery, cursors: ["customers"] },
@@ -64,7 +62,7 @@ export async function runFullSync(run: SyncRun): Promise<void> {
       bulk[part] = entry;
       const spec: BulkPartSpec = bulkParts[part];
       await importBulkQuery(run, part, spec.query, entry);
-      await spec.imported?.(run.db.pool, run.connectionId);
+      await spec.imported?.(run);
     }),
   );
   const failure = outcomes.find((outcome) => outcome.status === "rejected");

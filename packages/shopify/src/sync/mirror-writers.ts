@@ -1,6 +1,6 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
-import { cancelSeq, ledgerSequence, organizationHasOpenings } from "../inventory/ledger.ts";
 import type { ColumnType } from "./copy-text.ts";
+import { cancelSeq, ledgerSequence, organizationHasOpenings } from "./ledger-feed.ts";
 import type { Row } from "./mirror-rows.ts";
 
 interface TableSpec {

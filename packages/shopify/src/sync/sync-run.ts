@@ -28,7 +28,7 @@ export const defaultSyncSettings: SyncSettings = {
 export type SyncState = Record<string, unknown>;
 
 /**
- * One run of a sync job as the sync logic sees it; the job runner (apps/worker) provides it and
+ * One run of a sync job as the sync logic sees it; the job runner (@roestify/jobs) provides it and
  * keeps the job row's state, progress and row counts.
  */
 export interface SyncRun {
@@ -49,6 +49,8 @@ export interface SyncRun {
   wrote(table: MirrorTable, count: number): void;
   /** Records how far a part of the sync is (the job's `progress`) and persists the counts. */
   progress(part: string, status: string): Promise<void>;
+  /** What can follow as soon as the products are mirrored, while the other parts still load. */
+  productsMirrored(): Promise<void>;
   /** Runs `finish` in the transaction that marks the job succeeded. */
   complete(finish: (tx: Queryable) => Promise<void>): Promise<void>;
 }

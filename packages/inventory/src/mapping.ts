@@ -44,3 +44,33 @@ export async function skuMapping(
   );
   return result.rows[0] as SkuMapping;
 }
+
+/**
+ * Maps a Roestify SKU to mirrored variants of the organisation's shop explicitly (`variantIds`,
+ * numeric ids; [] maps it to none), or back to every variant with exactly its SKU (null); a new
+ * mapping is pushed afresh. Unknown variants are answered by their indexes, nothing is changed.
+ */
+export async function mapSku(
+  db: Queryable,
+  organizationId: string,
+  sku: string,
+  variantIds: string[] | null,
+): Promise<{ unknownVariants: number[] } | "mapped" | "unknown_sku"> {
+  if (variantIds?.length) {
+    const known = await db.query<{ shopify_id: string }>(
+      `SELECT v.shopify_id FROM shopify_product_variants v
+       JOIN shopify_connections c ON c.id = v.connection_id
+       WHERE c.organization_id = $1 AND v.shopify_id = ANY ($2::bigint[])`,
+      [organizationId, variantIds],
+    );
+    const found = new Set(known.rows.map((row) => String(row.shopify_id)));
+    const unknownVariants = variantIds.flatMap((id, index) => (found.has(id) ? [] : [index]));
+    if (unknownVariants.length) return { unknownVariants };
+  }
+  const updated = await db.query(
+    `UPDATE inventory_items SET shopify_variant_ids = $3, push_status = NULL, push_error = NULL
+     WHERE organization_id = $1 AND sku = $2`,
+    [organizationId, sku, variantIds ? [...new Set(variantIds)] : null],
+  );
+  return updated.rowCount ? "mapped" : "unknown_sku";
+}

@@ -9,3 +9,8 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 export function bearerMatches(secret: string, authorization: string | undefined): boolean {
   return timingSafeEqual(digest(`Bearer ${secret}`), digest(authorization ?? ""));
 }
+
+/** Whether a scrape may read `/metrics`: always without METRICS_TOKEN, else only with it. */
+export function metricsAuthorized(token: string | undefined, authorization: string | undefined) {
+  return token === undefined || bearerMatches(token, authorization);
+}

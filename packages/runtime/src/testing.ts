@@ -2,7 +2,7 @@ import type { Database } from "@roestify/db";
 import { readShopifyEnv } from "@roestify/shopify";
 import { readApiEnv } from "./env.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import type { Services } from "./trpc.ts";
+import type { Services } from "./services.ts";
 
 /** The configuration every test runs with (never used outside tests). */
 export const testSecrets = {

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "@roestify/api";
+import type { Logger, Services } from "@roestify/runtime";
 import type { TaskList } from "graphile-worker";
 import pg from "pg";
 import { startRunner } from "./runner.ts";
+import { createTaskList } from "./tasks.ts";
+import { runQueueTick } from "./tick.ts";
 
 /**
  * Runs ready jobs in this process until none is left or `deadlineMs` has passed, for the cron
@@ -41,4 +43,19 @@ export async function runJobsUntilIdle(options: {
     await runner.stop();
   }
   return processed;
+}
+
+/**
+ * One queue tick, then ready jobs in this process until none is left or `deadlineMs` has passed:
+ * the cron endpoint's work, for a deployment without a long-running worker.
+ */
+export function runQueueTickAndJobs(services: Services, deadlineMs: number) {
+  return runQueueTick(services, () =>
+    runJobsUntilIdle({
+      connectionString: services.db.url,
+      taskList: createTaskList(services),
+      log: services.log,
+      deadlineMs,
+    }),
+  );
 }

@@ -1,5 +1,6 @@
-import { cancelJobs, createLogger } from "@roestify/api";
+import { createLogger } from "@roestify/runtime";
 import { describe, expect, it } from "vitest";
+import { cancelJobs } from "./cancel.ts";
 import {
   adminRequest,
   connectShop,

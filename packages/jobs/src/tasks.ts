@@ -1,9 +1,11 @@
-import { runQueueTick, type Services } from "@roestify/api";
+import type { Services } from "@roestify/runtime";
 import type { TaskList } from "graphile-worker";
+import { queueTickTask } from "./job-types.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
+import { runQueueTick } from "./tick.ts";
 
 /** The minutely tick; graphile-worker's crontab schedules it. */
-export const crontab = "* * * * * shopify_queue_tick ?max=1";
+export const crontab = `* * * * * ${queueTickTask} ?max=1`;
 
 /** graphile-worker's tasks; a job's identifier is its `shopify_sync_jobs.type`. */
 export function createTaskList(services: Services, options: SyncTaskOptions = {}): TaskList {
@@ -13,7 +15,7 @@ export function createTaskList(services: Services, options: SyncTaskOptions = {}
 /** The tick, incremental syncs and pushes: minutes at most, whatever the shop. */
 export function quickTasks(services: Services, options: SyncTaskOptions = {}): TaskList {
   return {
-    async shopify_queue_tick() {
+    async [queueTickTask]() {
       const { enqueued } = await runQueueTick(services);
       services.log.info({ enqueued }, "shopify queue tick");
     },

@@ -1,8 +1,7 @@
 import type { Queryable } from "@roestify/db";
 import { processMetrics } from "@roestify/shopify";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { bearerMatches } from "./bearer.ts";
-import { jobStatuses, jobTypes } from "./shopify/views.ts";
+import { jobTypes } from "./job-types.ts";
 
 /** How long a job's attempts ran, by type and how the attempt ended; per process. */
 export const jobDuration = new Histogram({
@@ -13,7 +12,7 @@ export const jobDuration = new Histogram({
   registers: [processMetrics],
 });
 
-const endedStatuses = jobStatuses.filter((status) => status !== "queued" && status !== "running");
+const endedStatuses = ["succeeded", "failed", "cancelled"] as const;
 
 /**
  * The figures of shared state, read from the database at each scrape so that every process
@@ -123,9 +122,4 @@ async function sharedMetrics(db: Queryable): Promise<Registry> {
 export async function renderMetrics(db: Queryable) {
   const registry = Registry.merge([processMetrics, await sharedMetrics(db)]);
   return { contentType: registry.contentType, body: await registry.metrics() };
-}
-
-/** Whether a scrape may read the metrics: always without METRICS_TOKEN, else only with it. */
-export function metricsAuthorized(token: string | undefined, authorization: string | undefined) {
-  return token === undefined || bearerMatches(token, authorization);
 }

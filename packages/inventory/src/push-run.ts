@@ -1,5 +1,4 @@
-import { syncOrderChanges } from "../sync/incremental-sync.ts";
-import type { SyncRun } from "../sync/sync-run.ts";
+import { type SyncRun, syncOrderChanges } from "@roestify/shopify";
 import { applyShopifyToLedger } from "./ledger.ts";
 import { pushInventory } from "./push.ts";
 

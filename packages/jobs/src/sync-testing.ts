@@ -2,15 +2,16 @@
  * Test helpers for sync jobs: a connection to a simulated shop, a job row, the task driven as
  * graphile-worker would drive it, and the shop's data read independently of the sync code.
  */
-import type { Services } from "@roestify/api";
-import { testSecrets, testServices } from "@roestify/api/testing";
+
+import type { JobType } from "@roestify/db";
 import { encryptSql } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
+import type { Services } from "@roestify/runtime";
+import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { gidNumber } from "@roestify/shopify";
 import { type Simulator, start } from "@roestify/shopify-simulator";
 import type { JobHelpers } from "graphile-worker";
 import { afterAll, vi } from "vitest";
-import type { SyncJobType } from "./sync-job.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 
 export { testSecrets };
@@ -63,7 +64,7 @@ export async function connectShop(
 export async function queueJob(
   services: Services,
   connection: { organizationId: string; connectionId: string },
-  type: SyncJobType,
+  type: JobType,
 ) {
   const result = await services.db.pool.query<{ id: string }>(
     `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
@@ -76,7 +77,7 @@ export async function queueJob(
 /** Runs one attempt of the task as graphile-worker would (attempt numbers start at 1). */
 export async function runAttempt(
   services: Services,
-  type: SyncJobType,
+  type: JobType,
   syncJobId: string,
   attempt = 1,
   options: SyncTaskOptions = fastSync,

@@ -1,14 +1,20 @@
-import type { Services } from "@roestify/api";
-import { type MirrorTable, mirrorTables, type Queryable, transaction } from "@roestify/db";
-import { applyShopifyToLedger, type SyncRun, type SyncState } from "@roestify/shopify";
-
-export type SyncJobType = "full_sync" | "incremental_sync" | "inventory_push";
+import {
+  type JobStatus,
+  type JobType,
+  type MirrorTable,
+  mirrorTables,
+  type Queryable,
+  transaction,
+} from "@roestify/db";
+import { adoptVariantSkus, applyShopifyToLedger } from "@roestify/inventory";
+import type { Services } from "@roestify/runtime";
+import type { SyncRun, SyncState } from "@roestify/shopify";
 
 export interface SyncJobRow {
   id: string;
   connection_id: string;
-  type: SyncJobType;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  type: JobType;
+  status: JobStatus;
   progress: Record<string, string>;
   rows_written: Partial<Record<MirrorTable, number>>;
   state: SyncState;
@@ -100,7 +106,7 @@ export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
   cancel: AbortController,
-): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "complete"> {
+): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "productsMirrored" | "complete"> {
   const { db } = services;
   const progress = { ...job.progress };
   const rowsWritten = Object.fromEntries(
@@ -135,6 +141,8 @@ export function jobBookkeeping(
       );
       stillRunning(job.id, result, cancel);
     },
+    // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
+    productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
       await transaction(db.pool, async (tx) => {
         // Locks the row first: a cancel that came before rolls the completion back, one that

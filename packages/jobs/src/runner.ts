@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
-import { type Logger as AppLogger, holdWorkerLiveness } from "@roestify/api";
+import type { Logger as AppLogger } from "@roestify/runtime";
 import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { endWorkerLiveness, holdWorkerLiveness } from "./worker-liveness.ts";
 
 /**
  * An error in graphile-worker's log metadata as plain data: pino's redaction writes to fields
@@ -12,7 +13,7 @@ const plain = (value: unknown) =>
   value instanceof Error ? { type: value.name, message: value.message } : value;
 
 /** graphile-worker's log lines go through the app's logger (and its redaction). */
-function workerLogger(log: AppLogger) {
+export function workerLogger(log: AppLogger) {
   return new Logger((scope) => (level, message, meta) => {
     const method = level === "warning" ? "warn" : level;
     const fields = Object.fromEntries(
@@ -39,12 +40,14 @@ export async function startRunner(options: {
   pollInterval?: number;
 }) {
   // The worker pool holds a liveness lock on this connection while the process lives (see
-  // releaseDeadWorkers): a killed worker's jobs are released by the next tick, not in 4 hours.
+  // worker-liveness.ts): a killed worker's jobs are released by the next tick, not in 4 hours.
   const liveness = new pg.Client({ connectionString: options.connectionString });
   await liveness.connect();
   const events: WorkerEvents = new EventEmitter();
   // graphile-worker locks jobs in the name of the worker pool, so the pool's id is what lives.
+  let workerId: string | undefined;
   events.on("pool:create", ({ workerPool }) => {
+    workerId = workerPool.id;
     holdWorkerLiveness(liveness, workerPool.id).catch((error: Error) =>
       options.log.error({ err: error.message }, "worker liveness lock failed"),
     );
@@ -59,6 +62,11 @@ export async function startRunner(options: {
     pollInterval: options.pollInterval ?? 2000,
     logger: workerLogger(options.log),
   });
-  runner.promise.finally(() => liveness.end()).catch(() => {});
+  runner.promise
+    .finally(async () => {
+      if (workerId) await endWorkerLiveness(liveness, workerId).catch(() => {});
+      await liveness.end();
+    })
+    .catch(() => {});
   return runner;
 }

@@ -1,5 +1,6 @@
-import { jobDuration, type Services } from "@roestify/api";
-import type { Database } from "@roestify/db";
+import type { Database, JobType } from "@roestify/db";
+import { runInventoryPush } from "@roestify/inventory";
+import type { Services } from "@roestify/runtime";
 import {
   createAdminClient,
   defaultSyncSettings,
@@ -8,12 +9,14 @@ import {
   ReauthRequiredError,
   runFullSync,
   runIncrementalSync,
-  runInventoryPush,
   ShopifyApiError,
+  type SyncRun,
   type SyncSettings,
 } from "@roestify/shopify";
 import type { Task } from "graphile-worker";
 import { failureMessage } from "./failure-message.ts";
+import { syncJobPayload } from "./job-types.ts";
+import { jobDuration } from "./metrics.ts";
 import {
   describeError,
   JobCancelledError,
@@ -21,7 +24,6 @@ import {
   loadSyncJob,
   markRunning,
   recordFailure,
-  type SyncJobType,
 } from "./sync-job.ts";
 
 export interface SyncTaskOptions {
@@ -32,7 +34,7 @@ export interface SyncTaskOptions {
   client?: { maxRetries?: number; retryBaseMs?: number };
 }
 
-const syncs = {
+const syncs: Record<JobType, (run: SyncRun) => Promise<void>> = {
   full_sync: runFullSync,
   incremental_sync: runIncrementalSync,
   inventory_push: runInventoryPush,
@@ -83,15 +85,15 @@ function isPermanent(error: unknown): boolean {
  * `{syncJobId}`): it keeps the `shopify_sync_jobs` row up to date and lets graphile-worker retry
  * transient failures (5 attempts, exponential backoff).
  */
-export function syncTask(
+export function syncTask<Type extends JobType>(
   services: Services,
-  type: SyncJobType,
+  type: Type,
   options: SyncTaskOptions = {},
-): Task {
+): Task<Type> {
   const { db, log } = services;
   const settings = { ...defaultSyncSettings, ...options.settings };
   return async (payload, helpers) => {
-    const { syncJobId } = payload as { syncJobId: string };
+    const { syncJobId } = syncJobPayload.parse(payload);
     const job = await loadSyncJob(db.pool, syncJobId);
     if (
       !job ||

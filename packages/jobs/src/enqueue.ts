@@ -1,5 +1,5 @@
 import type { Queryable } from "@roestify/db";
-import type { JobType } from "./views.ts";
+import type { JobType, SyncJobPayload } from "./job-types.ts";
 
 export const maxAttempts = 5;
 
@@ -22,9 +22,11 @@ export async function enqueueJob(
     );
     const created = inserted.rows[0];
     if (created) {
+      // graphile-worker's documented SQL API, so the job commits with the caller's transaction.
+      const payload: SyncJobPayload = { syncJobId: created.id };
       await db.query(
-        "SELECT graphile_worker.add_job($1, json_build_object('syncJobId', $2::text), max_attempts := $3, job_key := $2)",
-        [job.type, created.id, maxAttempts],
+        "SELECT graphile_worker.add_job($1, $2::json, max_attempts := $3, job_key := $4)",
+        [job.type, JSON.stringify(payload), maxAttempts, created.id],
       );
       return { jobId: created.id, created: true };
     }

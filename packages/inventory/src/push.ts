@@ -1,25 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@roestify/db";
-import type { AdminClient } from "../admin-client.ts";
+import { type AdminClient, pushConflicts } from "@roestify/shopify";
 import {
   inventoryLevelsAtLocationQuery,
   inventorySetQuantitiesMutation,
-} from "../documents/index.ts";
-import { pushConflicts } from "../metrics.ts";
-import { skuMappingSql } from "./mapping.ts";
+} from "@roestify/shopify/documents";
+import { type PushTarget, pushTargets } from "./push-status.ts";
 
 // inventorySetQuantities takes at most 250 quantities per call.
 const batchSize = 250;
 const staleRetries = 3;
-
-interface PushTarget {
-  item_id: string;
-  sku: string;
-  inventory_item_id: string;
-  location_id: string;
-  target: number;
-  shopify_available: number | null;
-}
 
 interface SetQuantitiesResult {
   inventorySetQuantities: {
@@ -96,41 +86,6 @@ function* batchesBySku(targets: PushTarget[]): Generator<PushTarget[]> {
     batch.push(...sku);
   }
   if (batch.length) yield batch;
-}
-
-/**
- * What each mapped variant of the connection's SKUs should show at the inventory location, for
- * the SKUs where one of them differs; nothing while the connection's pushes are paused.
- */
-const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
-  targets AS (
-    SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-           greatest(0, i.available) AS target, i.push_status
-    FROM mapped m
-    JOIN inventory_items i ON i.id = m.item_id
-    LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-      AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
-  SELECT * FROM targets t WHERE EXISTS (
-    SELECT 1 FROM targets d WHERE d.item_id = t.item_id AND d.shopify_available IS DISTINCT FROM d.target)
-  ORDER BY t.item_id`;
-
-async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
-  return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
-}
-
-/**
- * Whether some SKU waits for a push that no job will make (packaged before it was mapped, a
- * mapping changed, a push that failed). SKUs in conflict wait for the next packaging instead of
- * being retried every minute.
- */
-export async function hasPendingPush(db: Queryable, connectionId: string): Promise<boolean> {
-  const result = await db.query(
-    `SELECT 1 FROM (${pushTargetsSql}) t WHERE t.push_status IS DISTINCT FROM 'conflict' LIMIT 1`,
-    [connectionId],
-  );
-  return (result.rowCount ?? 0) > 0;
 }
 
 async function recordPushed(db: Queryable, connectionId: string, batch: PushTarget[]) {

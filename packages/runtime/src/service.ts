@@ -8,7 +8,7 @@ import {
 import { readShopifyEnv } from "@roestify/shopify";
 import { readApiEnv } from "./env.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import type { Services } from "./trpc.ts";
+import type { Services } from "./services.ts";
 
 /**
  * Runs a long-lived process (web, worker): reads and checks the configuration, prepares the

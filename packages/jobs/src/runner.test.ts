@@ -1,5 +1,5 @@
-import { createLogger } from "@roestify/api";
 import { createTestDatabase } from "@roestify/db/testing";
+import { createLogger } from "@roestify/runtime";
 import { makeWorkerUtils } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { startRunner } from "./runner.ts";

@@ -1,8 +1,10 @@
-import { transaction } from "@roestify/db";
-import { accessTokenFor, hasPendingPush } from "@roestify/shopify";
-import { enqueueJob, maxAttempts } from "../shopify/enqueue.ts";
-import type { JobType } from "../shopify/views.ts";
-import type { Services } from "../trpc.ts";
+import { type JobType, transaction } from "@roestify/db";
+import { hasPendingPush } from "@roestify/inventory";
+import type { Services } from "@roestify/runtime";
+import { accessTokenFor } from "@roestify/shopify";
+import { makeWorkerUtils } from "graphile-worker";
+import { enqueueJob, maxAttempts } from "./enqueue.ts";
+import { workerLogger } from "./runner.ts";
 import { releaseDeadWorkers } from "./worker-liveness.ts";
 
 // Refresh tokens this long before they expire, ahead of the 5 minutes a job would wait for.
@@ -19,11 +21,20 @@ export async function runQueueTick(
 ): Promise<{ enqueued: number; processed: number }> {
   const enqueued = (await enqueueDueSyncs(services)) + (await enqueuePendingPushes(services));
   await refreshExpiringTokens(services);
-  const dead = await releaseDeadWorkers(services.db.pool);
-  if (dead.length) services.log.warn({ workers: dead }, "released jobs of dead workers");
+  await releaseJobsOfDeadWorkers(services);
   await removeExpiredRows(services);
   const processed = runJobs ? await runJobs() : 0;
   return { enqueued, processed };
+}
+
+async function releaseJobsOfDeadWorkers({ db, log }: Services): Promise<void> {
+  const utils = await makeWorkerUtils({ pgPool: db.pool, logger: workerLogger(log) });
+  try {
+    const dead = await releaseDeadWorkers(db.pool, utils);
+    if (dead.length) log.warn({ workers: dead }, "released jobs of dead workers");
+  } finally {
+    await utils.release();
+  }
 }
 
 /**

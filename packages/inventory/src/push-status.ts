@@ -1,0 +1,81 @@
+import type { Queryable } from "@roestify/db";
+import { skuMappingSql } from "./mapping.ts";
+
+/** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
+export const pushStatuses = [
+  "not_connected",
+  "not_mapped",
+  "paused",
+  "conflict",
+  "pending",
+  "in_sync",
+] as const;
+export type PushStatus = (typeof pushStatuses)[number];
+
+/** What a push leaves in `inventory_items.push_status`. */
+export type PushOutcome = "pushed" | "conflict";
+
+export interface PushTarget {
+  item_id: string;
+  sku: string;
+  inventory_item_id: string;
+  location_id: string;
+  target: number;
+  shopify_available: number | null;
+}
+
+/**
+ * What each mapped variant of the connection's SKUs should show at the inventory location, for
+ * the SKUs where one of them differs; nothing while the connection's pushes are paused.
+ */
+const pushTargetsSql = `
+  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
+  targets AS (
+    SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
+           greatest(0, i.available) AS target, i.push_status
+    FROM mapped m
+    JOIN inventory_items i ON i.id = m.item_id
+    LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
+      AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
+  SELECT * FROM targets t WHERE EXISTS (
+    SELECT 1 FROM targets d WHERE d.item_id = t.item_id AND d.shopify_available IS DISTINCT FROM d.target)
+  ORDER BY t.item_id`;
+
+export async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
+  return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
+}
+
+/**
+ * Whether some SKU waits for a push that no job will make (packaged before it was mapped, a
+ * mapping changed, a push that failed). SKUs in conflict wait for the next packaging instead of
+ * being retried every minute.
+ */
+export async function hasPendingPush(db: Queryable, connectionId: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM (${pushTargetsSql}) t WHERE t.push_status IS DISTINCT FROM 'conflict' LIMIT 1`,
+    [connectionId],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/**
+ * `paused` while the connection's pushes are switched off; `conflict` stays until a push
+ * succeeds; `in_sync` when every variant shows what Roestify would push; otherwise `pending`.
+ */
+export function pushStatus(sku: {
+  connection_id: string | null;
+  push_enabled: boolean | null;
+  variants: { shopify_available: number | null }[];
+  push_status: PushOutcome | null;
+  available: number;
+}): PushStatus {
+  if (!sku.connection_id) return "not_connected";
+  if (sku.variants.length === 0) return "not_mapped";
+  if (!sku.push_enabled) return "paused";
+  if (sku.push_status === "conflict") return "conflict";
+  const target = Math.max(0, sku.available);
+  return sku.variants.every((variant) => variant.shopify_available === target)
+    ? "in_sync"
+    : "pending";
+}

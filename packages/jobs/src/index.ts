@@ -1,0 +1,10 @@
+export { type CancelTarget, cancelJobs } from "./cancel.ts";
+export { enqueueJob, maxAttempts } from "./enqueue.ts";
+export { type JobType, jobTypes, type SyncJobPayload, syncJobPayload } from "./job-types.ts";
+export { renderMetrics } from "./metrics.ts";
+export { runJobsUntilIdle, runQueueTickAndJobs } from "./run-until-idle.ts";
+export { startRunner } from "./runner.ts";
+export { type SyncTaskOptions, syncTask } from "./sync-task.ts";
+export { createTaskList, crontab, fullSyncTasks, quickTasks } from "./tasks.ts";
+export { enqueueDueSyncsSql, runQueueTick } from "./tick.ts";
+export { holdWorkerLiveness } from "./worker-liveness.ts";
