@@ -1,6 +1,6 @@
-import { createCaller } from "@roestify/api";
+import { createCaller, type RestRoute, restRoutes } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
-import type { Request, RequestHandler } from "express";
+import { type Request, type RequestHandler, Router } from "express";
 
 type Caller = ReturnType<typeof createCaller>;
 
@@ -9,18 +9,48 @@ export function requestContext(services: Services, req: Request) {
   return { ...services, authorization: req.headers.authorization, ip: req.ip ?? "unknown" };
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
- * The REST shim: a /api/v1 route is a thin call of the same procedure tRPC exposes, answered as
- * `{"data": …}`. Errors go to the error handler, which renders the contract's envelope.
+ * A route's input: the JSON body (or the query string), with path parameters and mapped headers
+ * on top, so none of them can be smuggled in through the body. An empty header counts as absent.
  */
-export function restRoute<T>(
-  services: Services,
-  call: (caller: Caller, req: Request) => Promise<T>,
-  status = 200,
-  body: (result: T) => object = (data) => ({ data }),
-): RequestHandler {
-  return async (req, res) => {
-    const result = await call(createCaller(requestContext(services, req)), req);
-    res.status(status).json(body(result));
-  };
+function inputOf(route: RestRoute, req: Request): unknown {
+  const source: unknown = route.body ? req.body : req.query;
+  const fields: Record<string, unknown> = { ...req.params };
+  for (const [header, field] of Object.entries(route.headers)) {
+    fields[field] = req.get(header) || undefined;
+  }
+  if (Object.keys(fields).length === 0) return source;
+  if (source === undefined) return fields;
+  return isPlainObject(source) ? { ...source, ...fields } : source;
+}
+
+/** The procedure `path` (e.g. `shopify.job`) of a caller. */
+const procedureOf = (caller: Caller, path: string) =>
+  path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input?: unknown,
+  ) => Promise<unknown>;
+
+/**
+ * The REST shim, made from the procedures' `rest` metadata: each route calls the same procedure
+ * tRPC exposes and answers `{"data": …}` (a page as it is: `{"data": [...], "next"}`) with the
+ * route's status. Errors go to the error
+ * handler, which renders the contract's envelope.
+ */
+export function restRouter(services: Services, routes: RestRoute[] = restRoutes()): Router {
+  const router = Router();
+  for (const route of routes) {
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ":$1");
+    const handler: RequestHandler = async (req, res) => {
+      const call = procedureOf(createCaller(requestContext(services, req)), route.procedure);
+      const data = await call(route.input ? inputOf(route, req) : undefined);
+      res.status(route.status).json(route.meta.rest.paged ? data : { data });
+    };
+    router[route.method.toLowerCase() as "get"](expressPath, handler);
+  }
+  return router;
 }

@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
@@ -13,13 +14,31 @@ const claims = z.object({
   exp: z.number(),
 });
 
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+/** The HS256 key of a secret, imported once per process rather than once per request. */
+export function jwtKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /**
  * The user a `Bearer` JWT names. Only HS256 with our secret is accepted (so neither `none` nor a
  * public-key algorithm can be smuggled in); `sub`, `org` and `exp` are required.
  */
 export async function authenticate(
   authorization: string | undefined,
-  secret: Uint8Array,
+  secret: Uint8Array | webcrypto.CryptoKey,
 ): Promise<User> {
   const token = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? "")?.[1];
   if (!token) throw new ApiError("unauthorized");

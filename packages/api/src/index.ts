@@ -1,6 +1,13 @@
 export type { User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
+export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";
 export { consumeRateLimit, ipKey } from "./rate-limit.ts";
-export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export {
+  type AppRouter,
+  appRouter,
+  createCaller,
+  type RouterInputs,
+  type RouterOutputs,
+} from "./root.ts";
 export { completeOAuth } from "./shopify/oauth-callback.ts";
 export { type Context, toApiError } from "./trpc.ts";

@@ -1,9 +1,33 @@
 import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { authenticate } from "./auth.ts";
-import { ApiError } from "./errors.ts";
+import { authenticate, jwtKey } from "./auth.ts";
+import { ApiError, type ApiErrorCode } from "./errors.ts";
+import { ensureOrganization } from "./organizations.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
+
+/**
+ * A procedure's REST route (`rest`), from which the REST shim and the OpenAPI document are made;
+ * `auth` and `rateLimit` are set by the procedure builders below, so the document knows them too.
+ */
+export interface ProcedureMeta {
+  rest?: {
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    /** Under /api/v1, path parameters as `{name}` (each an input field of that name). */
+    path: `/api/v1/${string}`;
+    summary: string;
+    /** The success status; 200 when not given. */
+    status?: 200 | 201;
+    /** Request headers that become input fields: header name → field. */
+    headers?: Record<string, string>;
+    /** The errors the procedure itself answers with (validation, auth and limits come along). */
+    errors?: ApiErrorCode[];
+    /** The output is a page, `{data: [...], next}`, answered as it is (not inside `data`). */
+    paged?: boolean;
+  };
+  auth?: "user";
+  rateLimit?: RateLimitName;
+}
 
 /** One request: the services plus what the caller sent. */
 export interface Context extends Services {
@@ -28,7 +52,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof TRPCError) {
     if (error.cause instanceof ApiError) return error.cause;
-    if (error.cause instanceof ZodError) {
+    // Input only: an output that fails its schema is our fault, an internal error.
+    if (error.code === "BAD_REQUEST" && error.cause instanceof ZodError) {
       return new ApiError("invalid_request", { details: error.cause.issues });
     }
     if (error.code === "NOT_FOUND") return new ApiError("not_found");
@@ -39,11 +64,14 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError("internal_error");
 }
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    return { ...shape, data: { ...shape.data, apiError: toApiError(error).toBody().error } };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      return { ...shape, data: { ...shape.data, apiError: toApiError(error).toBody().error } };
+    },
+  });
 
 // ApiErrors keep their HTTP meaning under tRPC too (401 stays 401, not 500).
 const apiErrors = t.middleware(async ({ next }) => {
@@ -60,20 +88,17 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(apiErrors);
 
 /** Signed-in users; the organisation is created with plan `free` the first time it is seen. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await authenticate(
-    ctx.authorization,
-    new TextEncoder().encode(ctx.env.AUTH_JWT_SECRET),
-  );
-  await ctx.db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
-    user.organizationId,
-  ]);
-  return next({ ctx: { ...ctx, user } });
-});
+export const protectedProcedure = publicProcedure
+  .meta({ auth: "user" })
+  .use(async ({ ctx, next }) => {
+    const user = await authenticate(ctx.authorization, await jwtKey(ctx.env.AUTH_JWT_SECRET));
+    await ensureOrganization(ctx.db, user.organizationId);
+    return next({ ctx: { ...ctx, user } });
+  });
 
 /** A signed-in procedure with a per-user limit, counted right after authentication. */
 export const rateLimitedProcedure = (limit: RateLimitName) =>
-  protectedProcedure.use(async ({ ctx, next }) => {
+  protectedProcedure.meta({ rateLimit: limit }).use(async ({ ctx, next }) => {
     await consumeRateLimit(ctx.db.pool, limit, userKey(ctx.user));
     return next();
   });

@@ -32,8 +32,10 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
     last_pushed_at: Date | null;
     push_status: PushOutcome | null;
     push_error: string | null;
-  }>(
-    `WITH mapping AS (${skuMappingSql("$1")})
+  }>({
+    // Prepared once per pooled connection: planning it would cost more than running it.
+    name: "inventory.list-stock",
+    text: `WITH mapping AS (${skuMappingSql("$1")})
      SELECT i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at, i.push_status,
             i.push_error, m.connection_id, m.location_id, m.push_enabled, m.variants
      FROM inventory_items i
@@ -48,8 +50,8 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
              AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
            GROUP BY m.item_id) m ON m.item_id = i.id
      ORDER BY i.sku`,
-    [organizationId],
-  );
+    values: [organizationId],
+  });
   return rows.rows.map((row) => ({
     sku: row.sku,
     title: row.title,

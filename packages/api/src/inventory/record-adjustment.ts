@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { idempotencyKey, performOnce } from "../idempotency.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { queuePush, type StockChange, sku } from "./stock-change.ts";
+import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const adjustmentReasons = ["correction", "write_off", "stocktake", "sample"] as const;
 
@@ -36,7 +36,18 @@ export const recordAdjustmentInput = z
  * row stays locked from reading its balance to booking, so concurrent changes cannot slip in.
  */
 export const recordAdjustment = protectedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/inventory/adjustments",
+      summary: "Bestand korrigieren (Differenz oder gezählter Bestand)",
+      status: 201,
+      headers: { "Idempotency-Key": "idempotencyKey" },
+      errors: ["not_found", "insufficient_stock", "idempotency_key_reused"],
+    },
+  })
   .input(recordAdjustmentInput)
+  .output(stockChangeSchema)
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>

@@ -4,7 +4,7 @@ import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
 import { idempotencyKey, performOnce } from "../idempotency.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { queuePush, type StockChange, sku } from "./stock-change.ts";
+import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
   sku,
@@ -20,7 +20,18 @@ export const recordPackagingInput = z.object({
  * queued for Shopify. The packaging's reference is kept as the movement's note.
  */
 export const recordPackaging = protectedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/inventory/packagings",
+      summary: "Abpackung buchen",
+      status: 201,
+      headers: { "Idempotency-Key": "idempotencyKey" },
+      errors: ["idempotency_key_reused"],
+    },
+  })
   .input(recordPackagingInput)
+  .output(stockChangeSchema)
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>

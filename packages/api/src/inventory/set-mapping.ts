@@ -19,7 +19,16 @@ export const setMappingInput = z.object({
 
 /** Maps a Roestify SKU to Shopify variants explicitly. */
 export const setMapping = protectedProcedure
+  .meta({
+    rest: {
+      method: "PUT",
+      path: "/api/v1/inventory/{sku}/mapping",
+      summary: "SKU Shopify-Varianten zuordnen",
+      errors: ["not_found"],
+    },
+  })
   .input(setMappingInput)
+  .output(setMappingInput)
   .mutation(async ({ ctx, input }) => {
     const variantIds = input.shopify_variant_ids?.map((gid) => gid.split("/").pop() as string);
     const outcome = await mapSku(

@@ -7,12 +7,16 @@ import type { User } from "../auth.ts";
 export const sku = z.string().trim().min(1).max(255);
 
 /** What a packaging or an adjustment answers. */
-export interface StockChange {
-  movement_id: string | null;
-  sku: string;
-  available: number;
-  push: "queued" | "not_connected" | "not_mapped" | "paused";
-}
+export const stockChangeSchema = z
+  .object({
+    /** Null when an adjustment to a counted stock changed nothing. */
+    movement_id: z.uuid().nullable(),
+    sku: z.string(),
+    available: z.number().int(),
+    push: z.enum(["queued", "not_connected", "not_mapped", "paused"]),
+  })
+  .meta({ id: "StockChange" });
+export type StockChange = z.infer<typeof stockChangeSchema>;
 
 /**
  * Queues a push of the SKU's stock to the organisation's shop, in the caller's transaction, and

@@ -6,12 +6,25 @@ import { rateLimitedProcedure } from "../trpc.ts";
 
 const stateLifetimeMs = 10 * 60 * 1000;
 
-export const authorizeInput = z.object({ shop: z.unknown().optional() });
+// Any text: a domain that is not a shop's is answered with `invalid_shop`, not a validation error.
+export const authorizeInput = z.object({ shop: z.string().optional() });
 
-/** Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. */
+/**
+ * Starts OAuth: a one-time CSRF state for this user and shop, and Shopify's consent URL. A
+ * mutation (it stores the state), so a client never repeats it on its own; REST keeps `GET`.
+ */
 export const authorize = rateLimitedProcedure("authorize")
+  .meta({
+    rest: {
+      method: "GET",
+      path: "/api/v1/shopify/oauth/authorize",
+      summary: "OAuth mit einem Shop beginnen",
+      errors: ["invalid_shop"],
+    },
+  })
   .input(authorizeInput)
-  .query(async ({ ctx, input }) => {
+  .output(z.object({ authorize_url: z.url() }))
+  .mutation(async ({ ctx, input }) => {
     const shop = normalizeShopDomain(input.shop);
     if (!shop) throw new ApiError("invalid_shop");
     const state = randomUUID();

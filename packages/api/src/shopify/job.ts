@@ -1,24 +1,36 @@
-import type { Database } from "@roestify/db";
+import type { Queryable } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { jobOutput, jobView } from "./views.ts";
+import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
 
 export const jobInput = z.object({ id: z.string() });
 
 /** A job of the organisation; any other id (another organisation's, not a UUID) is not found. */
-export async function findJob(db: Database, organizationId: string, id: string) {
+export async function findJob(db: Queryable, organizationId: string, id: string) {
   const found = z.uuid().safeParse(id).success
-    ? await db.prisma.shopifySyncJob.findFirst({ where: { id, organizationId } })
+    ? await db.query<JobRow>(
+        `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND organization_id = $2`,
+        [id, organizationId],
+      )
     : null;
-  if (!found) throw new ApiError("not_found");
-  return found;
+  const row = found?.rows[0];
+  if (!row) throw new ApiError("not_found");
+  return row;
 }
 
 /** One job of the caller's organisation. */
 export const job = protectedProcedure
+  .meta({
+    rest: {
+      method: "GET",
+      path: "/api/v1/shopify/jobs/{id}",
+      summary: "Ein Job der eigenen Organisation",
+      errors: ["not_found"],
+    },
+  })
   .input(jobInput)
-  .output(jobOutput)
+  .output(jobSchema)
   .query(async ({ ctx, input }) =>
-    jobView(await findJob(ctx.db, ctx.user.organizationId, input.id)),
+    jobView(await findJob(ctx.db.pool, ctx.user.organizationId, input.id)),
   );

@@ -4,7 +4,7 @@ import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
 import { findJob, jobInput } from "./job.ts";
-import { jobOutput, jobView } from "./views.ts";
+import { jobSchema, jobView } from "./views.ts";
 
 const retryable = new Set(["failed", "cancelled"]);
 
@@ -13,11 +13,19 @@ const retryable = new Set(["failed", "cancelled"]);
  * while a job of that type is queued for the connection, that one is the answer.
  */
 export const retryJob = rateLimitedProcedure("sync")
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/shopify/jobs/{id}/retry",
+      summary: "Einen fehlgeschlagenen oder abgebrochenen Job erneut einplanen",
+      errors: ["not_found", "job_conflict", "shopify_not_connected"],
+    },
+  })
   .input(jobInput)
-  .output(jobOutput)
+  .output(jobSchema)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
-    const failed = await findJob(ctx.db, organizationId, input.id);
+    const failed = await findJob(ctx.db.pool, organizationId, input.id);
     if (!retryable.has(failed.status)) throw new ApiError("job_conflict");
     const queued = await transaction(ctx.db.pool, async (tx) => {
       const connection = await lockActiveConnection(tx, organizationId);
@@ -28,5 +36,5 @@ export const retryJob = rateLimitedProcedure("sync")
         requestedBy: `user:${ctx.user.id}`,
       });
     });
-    return jobView(await findJob(ctx.db, organizationId, queued.jobId));
+    return jobView(await findJob(ctx.db.pool, organizationId, queued.jobId));
   });

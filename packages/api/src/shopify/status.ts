@@ -1,31 +1,54 @@
-import { jobTypes } from "@roestify/db";
+import { jobTypes, mirrorTables } from "@roestify/db";
 import { protectedProcedure } from "../trpc.ts";
-import { connectionView, jobView, mirrorCounts } from "./views.ts";
+import {
+  connectionJsonSql,
+  connectionView,
+  type JobRow,
+  jobColumns,
+  jobView,
+  statusSchema,
+  zeroCounts,
+} from "./views.ts";
+
+// One statement: the connection with its locations, the latest job of each type (index on
+// organization_id, type, created_at) and the maintained mirror counts, whatever the shop's size.
+const statusSql = `SELECT ${connectionJsonSql} AS connection,
+  ${jobTypes
+    .map(
+      (type) => `(SELECT to_jsonb(j) FROM (SELECT ${jobColumns} FROM shopify_sync_jobs
+         WHERE organization_id = $1 AND type = '${type}' ORDER BY created_at DESC LIMIT 1) j) AS ${type}`,
+    )
+    .join(",\n  ")},
+  (SELECT jsonb_object_agg(m.mirror, m.rows) FROM shopify_mirror_counts m
+   JOIN shopify_connections c ON c.id = m.connection_id
+   WHERE c.organization_id = $1 AND m.mirror = ANY($2::text[])) AS mirror_counts`;
 
 /** The organisation's connection, the latest job of each type and the size of each mirror. */
-export const status = protectedProcedure.query(async ({ ctx }) => {
-  const { prisma } = ctx.db;
-  const organizationId = ctx.user.organizationId;
-  const connection = await prisma.shopifyConnection.findUnique({ where: { organizationId } });
-  const locations = connection
-    ? await prisma.shopifyLocation.findMany({
-        where: { connectionId: connection.id },
-        orderBy: { shopifyId: "asc" },
-      })
-    : [];
-  const latest = await Promise.all(
-    jobTypes.map((type) =>
-      prisma.shopifySyncJob.findFirst({
-        where: { organizationId, type },
-        orderBy: { createdAt: "desc" },
-      }),
-    ),
-  );
-  return {
-    connection: connection ? connectionView(connection, locations) : null,
-    jobs: Object.fromEntries(
-      jobTypes.map((type, index) => [type, latest[index] ? jobView(latest[index]) : null]),
-    ),
-    mirror_counts: await mirrorCounts(ctx.db, connection?.id),
-  };
-});
+export const status = protectedProcedure
+  .meta({
+    rest: {
+      method: "GET",
+      path: "/api/v1/shopify/status",
+      summary: "Verbindung, letzte Jobs und Spiegel-Zeilen",
+    },
+  })
+  .output(statusSchema)
+  .query(async ({ ctx }) => {
+    // Prepared once per pooled connection: planning it would cost more than running it.
+    const result = await ctx.db.pool.query({
+      name: "shopify.status",
+      text: statusSql,
+      values: [ctx.user.organizationId, mirrorTables],
+    });
+    const row = result.rows[0];
+    const job = (type: string) => (row[type] ? jobView(row[type] as JobRow) : null);
+    return {
+      connection: row.connection ? connectionView(row.connection) : null,
+      jobs: {
+        full_sync: job("full_sync"),
+        incremental_sync: job("incremental_sync"),
+        inventory_push: job("inventory_push"),
+      },
+      mirror_counts: { ...zeroCounts(), ...row.mirror_counts },
+    };
+  });

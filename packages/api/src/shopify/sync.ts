@@ -12,12 +12,28 @@ const messages = {
 
 export const syncInput = z.object({ type: z.enum(["full", "incremental"]) });
 
+export const syncOutput = z.object({
+  job_id: z.uuid(),
+  type: z.enum(["full", "incremental"]),
+  status: z.literal("queued"),
+  message: z.string(),
+});
+
 /**
  * A manual sync: checks validation, connection, then the plan quota. While a job of that type is
  * still queued, its id comes back and no quota is used.
  */
 export const sync = rateLimitedProcedure("sync")
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/v1/shopify/sync",
+      summary: "Manuellen Sync einplanen",
+      errors: ["shopify_not_connected", "plan_limit_reached"],
+    },
+  })
   .input(syncInput)
+  .output(syncOutput)
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const type = input.type === "full" ? "full_sync" : "incremental_sync";
@@ -37,5 +53,10 @@ export const sync = rateLimitedProcedure("sync")
       });
       return job.jobId;
     });
-    return { job_id: jobId, type: input.type, status: "queued", message: messages[input.type] };
+    return {
+      job_id: jobId,
+      type: input.type,
+      status: "queued" as const,
+      message: messages[input.type],
+    };
   });

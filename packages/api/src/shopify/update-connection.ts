@@ -3,7 +3,7 @@ import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { connectionView } from "./views.ts";
+import { connectionSchema, readConnection } from "./views.ts";
 
 export const updateConnectionInput = z
   .object({
@@ -20,7 +20,16 @@ export const updateConnectionInput = z
  * and switches pushing off or on; switched on, the current stock is pushed at once.
  */
 export const updateConnection = protectedProcedure
+  .meta({
+    rest: {
+      method: "PATCH",
+      path: "/api/v1/shopify/connection",
+      summary: "Lagerort wählen, Bestandsabgleich pausieren oder fortsetzen",
+      errors: ["shopify_not_connected"],
+    },
+  })
   .input(updateConnectionInput)
+  .output(connectionSchema)
   .mutation(async ({ ctx, input }) => {
     const { prisma } = ctx.db;
     const connection = await prisma.shopifyConnection.findUnique({
@@ -63,8 +72,7 @@ export const updateConnection = protectedProcedure
         });
       }
     });
-    return connectionView(
-      await prisma.shopifyConnection.findUniqueOrThrow({ where: { id: connection.id } }),
-      locations,
-    );
+    return readConnection(ctx.db.pool, ctx.user.organizationId) as Promise<
+      z.input<typeof connectionSchema>
+    >;
   });

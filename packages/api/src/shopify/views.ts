@@ -1,68 +1,158 @@
 import {
-  type Database,
+  type ConnectionStatus,
+  connectionStatuses,
+  type JobStatus,
   type JobType,
+  jobStatuses,
   jobTypes,
   type MirrorTable,
   mirrorTables,
+  type Queryable,
 } from "@roestify/db";
 import { z } from "zod";
 
-type Prisma = Database["prisma"];
-type Connection = NonNullable<Awaited<ReturnType<Prisma["shopifyConnection"]["findUnique"]>>>;
-type Location = Awaited<ReturnType<Prisma["shopifyLocation"]["findMany"]>>[number];
-type SyncJob = NonNullable<Awaited<ReturnType<Prisma["shopifySyncJob"]["findUnique"]>>>;
+const timestamp = z.iso.datetime();
+const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`));
 
-export const locationGid = (id: bigint) => `gid://shopify/Location/${id}`;
+/** Rows per mirror table: exactly one key per mirror. */
+export const mirrorCountsSchema = z
+  .object(
+    Object.fromEntries(mirrorTables.map((table) => [table, z.number().int().min(0)])) as Record<
+      MirrorTable,
+      z.ZodNumber
+    >,
+  )
+  .meta({ id: "MirrorCounts" });
 
-/** A connection as the API shows it: never a token, not even encrypted. */
-export function connectionView(connection: Connection, locations: Location[]) {
+export const jobSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(jobTypes),
+    status: z.enum(jobStatuses),
+    attempts: z.number().int(),
+    max_attempts: z.number().int(),
+    /** Where each part of the job (e.g. `products`) stands, in words; parts differ by type. */
+    progress: z.record(z.string(), z.string()),
+    last_error: z.string().nullable(),
+    created_at: timestamp,
+    started_at: timestamp.nullable(),
+    finished_at: timestamp.nullable(),
+    rows_written: mirrorCountsSchema,
+  })
+  .meta({ id: "Job" });
+
+export const connectionSchema = z
+  .object({
+    shop: z.string(),
+    status: z.enum(connectionStatuses),
+    scopes: z.array(z.string()),
+    connected_at: timestamp,
+    locations: z.array(
+      z.object({
+        id: gid("Location"),
+        name: z.string(),
+        is_primary: z.boolean(),
+        is_active: z.boolean(),
+      }),
+    ),
+    inventory_location_id: gid("Location").nullable(),
+    /** While false, nothing is pushed to the shop (stock is still booked). */
+    inventory_push_enabled: z.boolean(),
+  })
+  .meta({ id: "Connection" });
+
+export const statusSchema = z.object({
+  connection: connectionSchema.nullable(),
+  jobs: z.object(
+    Object.fromEntries(jobTypes.map((type) => [type, jobSchema.nullable()])) as Record<
+      JobType,
+      z.ZodNullable<typeof jobSchema>
+    >,
+  ),
+  mirror_counts: mirrorCountsSchema,
+});
+
+/** A timestamp as a row (Date) or a JSON column (string) holds it, in the API's ISO form. */
+const iso = (value: Date | string) => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
+export const locationGid = (id: bigint | number | string) => `gid://shopify/Location/${id}`;
+
+/**
+ * A connection with its locations as one JSON value, for a query that names the organisation
+ * `$1`: never a token, not even encrypted.
+ */
+export const connectionJsonSql = `(
+  SELECT jsonb_build_object(
+    'shop', c.shop, 'status', c.status, 'scopes', c.scopes, 'connected_at', c.connected_at,
+    'inventory_location_id', c.inventory_location_id::text,
+    'inventory_push_enabled', c.inventory_push_enabled,
+    'locations', (
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'id', l.shopify_id::text, 'name', l.name, 'is_primary', l.is_primary,
+        'is_active', l.is_active) ORDER BY l.shopify_id), '[]')
+      FROM shopify_locations l WHERE l.connection_id = c.id))
+  FROM shopify_connections c WHERE c.organization_id = $1)`;
+
+interface ConnectionJson {
+  shop: string;
+  status: string;
+  scopes: string;
+  connected_at: string;
+  inventory_location_id: string | null;
+  inventory_push_enabled: boolean;
+  locations: { id: string; name: string; is_primary: boolean; is_active: boolean }[];
+}
+
+export function connectionView(connection: ConnectionJson): z.input<typeof connectionSchema> {
   return {
     shop: connection.shop,
-    status: connection.status,
+    status: connection.status as ConnectionStatus,
     scopes: connection.scopes.split(",").filter(Boolean),
-    connected_at: connection.connectedAt.toISOString(),
-    locations: locations.map((location) => ({
-      id: locationGid(location.shopifyId),
-      name: location.name,
-      is_primary: location.isPrimary,
-      is_active: location.isActive,
+    connected_at: iso(connection.connected_at),
+    locations: connection.locations.map((location) => ({
+      ...location,
+      id: locationGid(location.id),
     })),
     inventory_location_id:
-      connection.inventoryLocationId === null ? null : locationGid(connection.inventoryLocationId),
-    inventory_push_enabled: connection.inventoryPushEnabled,
+      connection.inventory_location_id === null
+        ? null
+        : locationGid(connection.inventory_location_id),
+    inventory_push_enabled: connection.inventory_push_enabled,
   };
 }
 
-export const jobStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+/** The columns of a job that its view shows, as a row or a JSON value. */
+export const jobColumns =
+  "id, type, status, attempts, max_attempts, progress, last_error, created_at, started_at, finished_at, rows_written";
 
-/** A job as the API shows it (`GET /jobs/:id`); `last_error` is a German sentence for people. */
-export const jobOutput = z.object({
-  id: z.string(),
-  type: z.enum(jobTypes),
-  status: z.enum(jobStatuses),
-  attempts: z.number().int(),
-  max_attempts: z.number().int(),
-  progress: z.record(z.string(), z.unknown()),
-  last_error: z.string().nullable(),
-  created_at: z.string(),
-  started_at: z.string().nullable(),
-  finished_at: z.string().nullable(),
-  rows_written: z.record(z.enum(mirrorTables), z.number().int()),
-});
+export interface JobRow {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  progress: Record<string, string>;
+  last_error: string | null;
+  created_at: Date | string;
+  started_at: Date | string | null;
+  finished_at: Date | string | null;
+  rows_written: Partial<Record<MirrorTable, number>>;
+}
 
-export function jobView(job: SyncJob): z.infer<typeof jobOutput> {
+export function jobView(job: JobRow): z.input<typeof jobSchema> {
   return {
     id: job.id,
     type: job.type as JobType,
-    status: job.status as (typeof jobStatuses)[number],
+    status: job.status as JobStatus,
     attempts: job.attempts,
-    max_attempts: job.maxAttempts,
-    progress: job.progress as Record<string, unknown>,
-    last_error: job.lastError,
-    created_at: job.createdAt.toISOString(),
-    started_at: job.startedAt?.toISOString() ?? null,
-    finished_at: job.finishedAt?.toISOString() ?? null,
-    rows_written: { ...zeroCounts(), ...(job.rowsWritten as object) },
+    max_attempts: job.max_attempts,
+    progress: job.progress,
+    last_error: job.last_error,
+    created_at: iso(job.created_at),
+    started_at: isoOrNull(job.started_at),
+    finished_at: isoOrNull(job.finished_at),
+    rows_written: { ...zeroCounts(), ...job.rows_written },
   };
 }
 
@@ -70,15 +160,12 @@ export function zeroCounts(): Record<MirrorTable, number> {
   return Object.fromEntries(mirrorTables.map((table) => [table, 0])) as Record<MirrorTable, number>;
 }
 
-/** Rows of each mirror table that belong to the connection. */
-export async function mirrorCounts(
-  db: Database,
-  connectionId: string | undefined,
-): Promise<Record<MirrorTable, number>> {
-  if (!connectionId) return zeroCounts();
-  const selects = mirrorTables.map(
-    (table) => `(SELECT count(*) FROM ${table} WHERE connection_id = $1)::int AS ${table}`,
+/** The connection of organisation `$1` as `connectionView` shows it, or null. */
+export async function readConnection(db: Queryable, organizationId: string) {
+  const result = await db.query<{ connection: ConnectionJson | null }>(
+    `SELECT ${connectionJsonSql} AS connection`,
+    [organizationId],
   );
-  const result = await db.pool.query(`SELECT ${selects.join(", ")}`, [connectionId]);
-  return result.rows[0] as Record<MirrorTable, number>;
+  const connection = result.rows[0]?.connection;
+  return connection ? connectionView(connection) : null;
 }
