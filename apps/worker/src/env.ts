@@ -2,7 +2,8 @@ import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** 4: what `pnpm bench:fleet` measured (docs/BENCHMARKS.md, "Fleet"). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Full syncs run in slots of their own, so a huge shop never holds up the small shops' syncs. */
   WORKER_FULL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** Port of the worker's own `/metrics`; unset, the worker serves none. */

@@ -171,7 +171,7 @@ describe("a worker stopped with SIGTERM in the middle of a full sync (a deploy)"
         { id: operation },
       );
     }
-    await until(async () => (await jobRow(services, jobId)).status !== "running", 60_000);
+    await until(async () => (await jobRow(services, jobId)).status !== "running", 120_000);
     replacement.kill("SIGTERM");
     await once(replacement, "exit");
 
@@ -190,5 +190,5 @@ describe("a worker stopped with SIGTERM in the middle of a full sync (a deploy)"
       const file = `/_bulk/${id.split("/").pop()}.jsonl`;
       expect(downloads.filter((path) => path === file)).toHaveLength(1);
     }
-  }, 120_000);
+  }, 240_000);
 });
