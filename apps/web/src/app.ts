@@ -12,6 +12,7 @@ import { healthRoutes } from "./health.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 /** The web app; `TRUST_PROXY` hops of X-Forwarded-For decide the client IP (per-IP limits). */
 export function createApp(
@@ -33,7 +34,9 @@ export function createApp(
       },
     }),
   );
-  // Every body is JSON here; anything over 100 kB is refused before it is read in full.
+  // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
+  app.use(webhookRoutes(services));
+  // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));

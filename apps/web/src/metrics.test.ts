@@ -54,7 +54,7 @@ describe("GET /metrics", () => {
       '{status="reauth_required"}': 1,
       '{status="active"}': 0,
     });
-    // The webhook family is there before any webhook table exists, without samples.
+    // The webhook family is there without samples while no delivery was accepted.
     expect(text).toContain("# TYPE roestify_webhooks_received_total counter");
     expect(samples(text, "roestify_webhooks_received_total")).toEqual({});
     for (const family of [

@@ -6,6 +6,7 @@ import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   insertConnection,
+  installApp,
   readEnvelope,
   signedCallbackQuery,
   signUserToken,
@@ -38,42 +39,7 @@ const { url, db, services } = await startTestApp(
   }),
 );
 
-/** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
-async function install(org: string, shopDomain = shop) {
-  const authorization = await signUserToken({ org, sub: `${org}-owner` });
-  const authorize = await readEnvelope(
-    await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
-      headers: { authorization },
-    }),
-  );
-  const consent = await fetch(authorize.data.authorize_url);
-  const html = await consent.text();
-  expect(html).toContain(`möchte auf ${shopDomain} zugreifen`);
-  const form = new URLSearchParams(
-    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-      ([, name, value]): [string, string] => [
-        name as string,
-        (value as string).replace(/&amp;/g, "&"),
-      ],
-    ),
-  );
-  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] as string;
-  const installed = await fetch(
-    new URL(action.replace(/&amp;/g, "&"), authorize.data.authorize_url),
-    {
-      method: "POST",
-      body: form,
-      redirect: "manual",
-    },
-  );
-  expect(installed.status).toBe(302);
-  const callbackUrl = new URL(installed.headers.get("location") as string);
-  expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
-  const callback = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
-    redirect: "manual",
-  });
-  return { status: callback.status, location: callback.headers.get("location") };
-}
+const install = (org: string, shopDomain = shop) => installApp(url, org, shopDomain);
 
 const connectionOf = async (org: string) =>
   (await db.pool.query("SELECT * FROM shopify_connections WHERE organization_id = $1", [org]))

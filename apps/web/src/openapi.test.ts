@@ -178,6 +178,30 @@ describe("every answer validates against the document", () => {
     ).toBe(409);
   });
 
+  it("disconnect and data requests", async () => {
+    const requests = await call("GET", "/api/v1/shopify/data-requests", { org: "org-gdpr" });
+    expect(requests).toMatchObject({ status: 200, body: { data: [] } });
+    expect((await call("GET", "/api/v1/shopify/data-requests")).status).toBe(401);
+
+    const disconnect = (org: string, query?: string) =>
+      call("DELETE", "/api/v1/shopify/connection", { org, query });
+    expect((await disconnect("org-never")).status).toBe(409);
+    const connectionId = await insertConnection(db, "org-leaving", "abschied.myshopify.com");
+    // Without a usable token no request leaves for Shopify: the uninstall fails, locally it ends.
+    await db.pool.query("UPDATE shopify_connections SET status = 'reauth_required' WHERE id = $1", [
+      connectionId,
+    ]);
+    const ended = await disconnect("org-leaving", "purge=false");
+    expect(ended.status).toBe(200);
+    expect(ended.body.data).toMatchObject({
+      connection: { status: "disconnected" },
+      details: { uninstall: "failed" },
+    });
+    expect((await disconnect("org-leaving", "purge=vielleicht")).status).toBe(400);
+    const purged = await disconnect("org-leaving", "purge=true");
+    expect(purged.body.data).toEqual({ connection: null, details: { uninstall: "skipped" } });
+  });
+
   it("OAuth", async () => {
     const authorize = (shop: string) =>
       call("GET", "/api/v1/shopify/oauth/authorize", { org: "org-oauth", query: `shop=${shop}` });

@@ -5,7 +5,7 @@ import { createTestDatabase } from "@roestify/db/testing";
 import { createLogger } from "@roestify/runtime";
 import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { createApp } from "./app.ts";
 import { readWebEnv } from "./env.ts";
 
@@ -82,3 +82,36 @@ export async function insertConnection(db: Database, organizationId: string, sho
 
 /** `mirror_counts` / `rows_written` of a connection with nothing mirrored yet. */
 export const noRows = Object.fromEntries(mirrorTables.map((table) => [table, 0]));
+
+/** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
+export async function installApp(url: string, org: string, shopDomain: string) {
+  const authorization = await signUserToken({ org, sub: `${org}-owner` });
+  const authorize = await readEnvelope(
+    await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
+      headers: { authorization },
+    }),
+  );
+  const consent = await fetch(authorize.data.authorize_url);
+  const html = await consent.text();
+  expect(html).toContain(`möchte auf ${shopDomain} zugreifen`);
+  const form = new URLSearchParams(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+      ([, name, value]): [string, string] => [
+        name as string,
+        (value as string).replace(/&amp;/g, "&"),
+      ],
+    ),
+  );
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] as string;
+  const installed = await fetch(
+    new URL(action.replace(/&amp;/g, "&"), authorize.data.authorize_url),
+    { method: "POST", body: form, redirect: "manual" },
+  );
+  expect(installed.status).toBe(302);
+  const callbackUrl = new URL(installed.headers.get("location") as string);
+  expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
+  const callback = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
+    redirect: "manual",
+  });
+  return { status: callback.status, location: callback.headers.get("location") };
+}

@@ -1,31 +1,36 @@
 import type { Queryable } from "@roestify/db";
 
-/** Which jobs to stop: one job (of an organisation), or every job of a connection. */
-export type CancelTarget = { jobId: string; organizationId: string } | { connectionId: string };
+/** Which jobs to cancel: one job, or every job of a connection (uninstall, disconnect). */
+export type CancelTarget = { jobId: string } | { connectionId: string };
 
 /**
- * Ends the target's `queued` and `running` jobs as `cancelled`, in one conditional UPDATE, and
- * removes their graphile-worker jobs through its public `remove_job` (a locked, running one is
- * only kept from retrying). A running task notices at its next write (see the worker's
- * bookkeeping) and stops quietly; rows it wrote stay. Returns the ids of the jobs it ended.
+ * Cancels queued and running jobs in one conditional UPDATE. A queued job's graphile-worker job
+ * is removed too (its public `remove_job`, by the job key `enqueueJob` gave it); a running one
+ * stops at its next step, because every write of the task proceeds only while its row is still
+ * `running` (see the worker's job bookkeeping). Returns the jobs cancelled.
  */
-export async function cancelJobs(db: Queryable, target: CancelTarget): Promise<string[]> {
-  const cancelled =
-    "jobId" in target
-      ? await db.query<{ id: string }>(
-          `UPDATE shopify_sync_jobs SET status = 'cancelled', finished_at = now()
-           WHERE id = $1 AND organization_id = $2 AND status IN ('queued', 'running') RETURNING id`,
-          [target.jobId, target.organizationId],
-        )
-      : await db.query<{ id: string }>(
-          `UPDATE shopify_sync_jobs SET status = 'cancelled', finished_at = now()
-           WHERE connection_id = $1 AND status IN ('queued', 'running') RETURNING id`,
-          [target.connectionId],
-        );
-  const ids = cancelled.rows.map((row) => row.id);
-  // A sync job's graphile-worker job key is its id (see enqueueJob).
-  if (ids.length) {
-    await db.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [ids]);
+export async function cancelJobs(
+  db: Queryable,
+  target: CancelTarget,
+): Promise<{ id: string; previous: "queued" | "running" }[]> {
+  const [column, value] =
+    "jobId" in target ? ["id", target.jobId] : ["connection_id", target.connectionId];
+  const cancelled = await db.query<{ id: string; previous: "queued" | "running" }>(
+    `WITH target AS (
+       SELECT id, status FROM shopify_sync_jobs
+       WHERE ${column} = $1 AND status IN ('queued', 'running')
+       FOR UPDATE
+     )
+     UPDATE shopify_sync_jobs j SET status = 'cancelled', finished_at = now()
+     FROM target WHERE j.id = target.id
+     RETURNING j.id, target.status AS previous`,
+    [value],
+  );
+  // A running job's graphile job is locked: remove_job then only keeps it from running again.
+  if (cancelled.rows.length) {
+    await db.query("SELECT graphile_worker.remove_job(id::text) FROM unnest($1::uuid[]) AS id", [
+      cancelled.rows.map((row) => row.id),
+    ]);
   }
-  return ids;
+  return cancelled.rows;
 }

@@ -10,7 +10,14 @@ export const maxAttempts = 5;
  */
 export async function enqueueJob(
   db: Queryable,
-  job: { organizationId: string; connectionId: string; type: JobType; requestedBy: string },
+  job: {
+    organizationId: string;
+    connectionId: string;
+    type: JobType;
+    requestedBy: string;
+    /** When the job may start (now when omitted). */
+    runAt?: Date;
+  },
 ): Promise<{ jobId: string; created: boolean }> {
   for (;;) {
     const inserted = await db.query<{ id: string }>(
@@ -25,8 +32,9 @@ export async function enqueueJob(
       // graphile-worker's documented SQL API, so the job commits with the caller's transaction.
       const payload: SyncJobPayload = { syncJobId: created.id };
       await db.query(
-        "SELECT graphile_worker.add_job($1, $2::json, max_attempts := $3, job_key := $4)",
-        [job.type, JSON.stringify(payload), maxAttempts, created.id],
+        `SELECT graphile_worker.add_job($1, $2::json, max_attempts := $3, job_key := $4,
+           run_at := $5)`,
+        [job.type, JSON.stringify(payload), maxAttempts, created.id, job.runAt ?? null],
       );
       return { jobId: created.id, created: true };
     }

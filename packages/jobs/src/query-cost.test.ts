@@ -42,11 +42,18 @@ const variables: Record<string, object> = {
   bulkOperationRunQueryMutation: { query: "{ shop { id } }" },
   bulkOperationQuery: { id: "gid://shopify/BulkOperation/1" },
   orderLineItemsQuery: { id: "gid://shopify/Order/1" },
+  webhookSubscriptionCreateMutation: { topic: "ORDERS_CREATE", uri: "https://app.example/hooks" },
+  webhookSubscriptionDeleteMutation: { id: "gid://shopify/WebhookSubscription/1" },
 };
 
 describe("the client's cost estimate", () => {
   // Bulk queries are not sent as requests; they are the argument of bulkOperationRunQuery.
-  const sent = Object.entries(documents).filter(([name]) => !name.endsWith("BulkQuery"));
+  // appUninstall revokes the token the others need: it is asked last.
+  const sent = Object.entries(documents)
+    .filter(([name]) => !name.endsWith("BulkQuery"))
+    .sort(
+      ([a], [b]) => Number(a === "appUninstallMutation") - Number(b === "appUninstallMutation"),
+    );
 
   it.each(sent)("%s costs what Shopify will ask for", async (name, document) => {
     const values = variables[name] ?? {};

@@ -30,44 +30,40 @@ export async function loadSyncJob(db: Queryable, id: string): Promise<SyncJobRow
 }
 
 /**
- * A job that was cancelled while it ran: its next write finds the row no longer `running` and
- * throws this, and the task ends quietly (no retry, no failure, nothing written after).
+ * A job that was cancelled (by a user, an uninstall or a disconnect) while it ran: the task ends
+ * quietly, without a retry, an error or any further write.
  */
 export class JobCancelledError extends Error {
   override name = "JobCancelledError";
   constructor(id: string) {
-    super(`sync job ${id} was cancelled`);
+    super(`job ${id} was cancelled`);
   }
 }
 
-/**
- * Throws `JobCancelledError` when a write that needs the job running found it no longer so, and
- * aborts `cancel` (when given) so the sync's other parts stop too.
- */
-function stillRunning(
-  id: string,
-  result: { rowCount: number | null },
-  cancel?: AbortController,
-): void {
-  if (result.rowCount !== 0) return;
-  cancel?.abort();
-  throw new JobCancelledError(id);
-}
-
+/** Marks the job running; a job cancelled meanwhile is not started. */
 export async function markRunning(db: Queryable, id: string, attempt: number): Promise<void> {
-  const result = await db.query(
+  const started = await db.query(
     `UPDATE shopify_sync_jobs
      SET status = 'running', attempts = $2, started_at = COALESCE(started_at, now()), finished_at = NULL
      WHERE id = $1 AND status IN ('queued', 'running')`,
     [id, attempt],
   );
-  stillRunning(id, result);
+  if (!started.rowCount) throw new JobCancelledError(id);
+}
+
+/** Whether the job still runs (not cancelled); the cancel watch of a running task asks this. */
+export async function isRunning(db: Queryable, id: string): Promise<boolean> {
+  const result = await db.query(
+    "SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running'",
+    [id],
+  );
+  return result.rowCount === 1;
 }
 
 /**
  * Records a failed attempt with the sentence people read. `final` (the last attempt, or an error
  * no retry can fix) marks the job failed; otherwise it stays running until graphile-worker's
- * retry picks it up again. A cancelled job stays cancelled.
+ * retry picks it up again.
  */
 export async function recordFailure(
   db: Queryable,
@@ -98,15 +94,18 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * The job side of a `SyncRun`: state, progress and row counts are written to the job row while it
- * is `running` (a cancelled job's next write aborts `cancel` and throws), and the completion commits the sync's final writes together with the stock ledger's update, `succeeded`
- * and `last_synced_at`.
+ * The job side of a `SyncRun`: state, progress and row counts are written to the job row, and the
+ * completion commits the sync's final writes together with the stock ledger's update, `succeeded`
+ * and `last_synced_at`. Every write proceeds only while the row is still `running`: once the job
+ * is cancelled, the next one throws `JobCancelledError` and writes nothing.
  */
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
-  cancel: AbortController,
-): Pick<SyncRun, "state" | "saveState" | "wrote" | "progress" | "productsMirrored" | "complete"> {
+): Pick<
+  SyncRun,
+  "state" | "saveState" | "wrote" | "progress" | "write" | "productsMirrored" | "complete"
+> {
   const { db } = services;
   const progress = { ...job.progress };
   const rowsWritten = Object.fromEntries(
@@ -119,13 +118,15 @@ export function jobBookkeeping(
   return {
     state,
     saveState() {
-      const save = saving.then(async () => {
-        const result = await db.pool.query(
-          "UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1 AND status = 'running'",
-          [job.id, state],
-        );
-        stillRunning(job.id, result, cancel);
-      });
+      const save = saving.then(() =>
+        whileRunning(
+          db.pool.query(
+            "UPDATE shopify_sync_jobs SET state = $2 WHERE id = $1 AND status = 'running'",
+            [job.id, state],
+          ),
+          job.id,
+        ),
+      );
       saving = save.catch(() => {});
       return save.then(() => {});
     },
@@ -134,24 +135,26 @@ export function jobBookkeeping(
     },
     async progress(part, status) {
       progress[part] = status;
-      const result = await db.pool.query(
-        `UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3
-         WHERE id = $1 AND status = 'running'`,
-        [job.id, progress, rowsWritten],
+      await whileRunning(
+        db.pool.query(
+          `UPDATE shopify_sync_jobs SET progress = $2, rows_written = $3
+           WHERE id = $1 AND status = 'running'`,
+          [job.id, progress, rowsWritten],
+        ),
+        job.id,
       );
-      stillRunning(job.id, result, cancel);
+    },
+    write(writes) {
+      return transaction(db.pool, async (tx) => {
+        await lockRunning(tx, job.id);
+        return writes(tx);
+      });
     },
     // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
     productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
       await transaction(db.pool, async (tx) => {
-        // Locks the row first: a cancel that came before rolls the completion back, one that
-        // comes after waits for it and finds the job finished.
-        const running = await tx.query(
-          "SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running' FOR UPDATE",
-          [job.id],
-        );
-        stillRunning(job.id, running, cancel);
+        await lockRunning(tx, job.id);
         await finish(tx);
         // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
         await applyShopifyToLedger(tx, job.connection_id);
@@ -169,4 +172,22 @@ export function jobBookkeeping(
       });
     },
   };
+}
+
+/** Throws `JobCancelledError` when a write guarded by `status = 'running'` changed no row. */
+async function whileRunning(update: Promise<{ rowCount: number | null }>, id: string) {
+  if (!(await update).rowCount) throw new JobCancelledError(id);
+}
+
+/**
+ * Holds the running job's row (shared lock) for the rest of the transaction: a cancel waits until
+ * these writes are committed, and writes after a cancel are refused.
+ */
+async function lockRunning(tx: Queryable, id: string): Promise<void> {
+  await whileRunning(
+    tx.query("SELECT 1 FROM shopify_sync_jobs WHERE id = $1 AND status = 'running' FOR SHARE", [
+      id,
+    ]),
+    id,
+  );
 }

@@ -1,6 +1,5 @@
 import { createLogger } from "@roestify/runtime";
 import { describe, expect, it } from "vitest";
-import { cancelJobs } from "./cancel.ts";
 import {
   adminRequest,
   connectShop,
@@ -22,7 +21,6 @@ const environment = await startSyncEnvironment([
   { domain: "ohne-kunden.myshopify.com", seed: 4, ...size },
   { domain: "volle-schlange.myshopify.com", seed: 5, ...size },
   { domain: "feierabend.myshopify.com", seed: 6, ...size, bulkDelayMs: 400 },
-  { domain: "abbruch.myshopify.com", seed: 7, ...size },
 ]);
 const { simulator } = environment;
 // The log, where the technical errors go (with the job id).
@@ -232,31 +230,5 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "full_sync", id, 1);
     expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 1 });
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
-  });
-
-  it("stops a running job that was cancelled at its next step, quietly and without writing after", async () => {
-    const shop = "abbruch.myshopify.com";
-    const connection = await connectShop(services, simulator, shop);
-    simulator.updateShop(shop, { bulkDelayMs: 400 });
-    const id = await queueJob(services, connection, "full_sync");
-    const attempt = runAttempt(services, "full_sync", id, 1);
-    while ((await jobRow(services, id)).status !== "running") {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const target = { jobId: id, organizationId: connection.organizationId };
-    expect(await cancelJobs(services.db.pool, target)).toEqual([id]);
-    const cancelled = await jobRow(services, id);
-    // It ends without an error: no retry, no failure recorded.
-    await attempt;
-    expect(await jobRow(services, id)).toEqual({ ...cancelled, status: "cancelled" });
-    expect(cancelled.last_error).toBeNull();
-    expect(cancelled.finished_at).not.toBeNull();
-    expect(await readMirrors(services, connection.connectionId)).toMatchObject({ products: [] });
-    // Cancelling again finds nothing to end; a cancelled job picked up later is skipped.
-    expect(await cancelJobs(services.db.pool, target)).toEqual([]);
-    const requests = simulator.requests({ shop }).length;
-    await runAttempt(services, "full_sync", id, 2);
-    expect(simulator.requests({ shop })).toHaveLength(requests);
-    expect((await jobRow(services, id)).status).toBe("cancelled");
   });
 });

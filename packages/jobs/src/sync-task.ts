@@ -2,6 +2,7 @@ import type { Database, JobType } from "@roestify/db";
 import { runInventoryPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import {
+  type BulkFinished,
   createAdminClient,
   defaultSyncSettings,
   jobAccessToken,
@@ -19,6 +20,7 @@ import { syncJobPayload } from "./job-types.ts";
 import { jobDuration } from "./metrics.ts";
 import {
   describeError,
+  isRunning,
   JobCancelledError,
   jobBookkeeping,
   loadSyncJob,
@@ -32,6 +34,26 @@ export interface SyncTaskOptions {
   busyDelayMs?: number;
   /** Retries of the Admin API client per request (tests shorten them). */
   client?: { maxRetries?: number; retryBaseMs?: number };
+  /** How often a running job looks whether it was cancelled, besides at each of its writes. */
+  cancelCheckMs?: number;
+  /** Ends a wait for a bulk operation when its `bulk_operations/finish` webhook arrives. */
+  bulkFinished?: BulkFinished;
+}
+
+/**
+ * Aborts when the job's row is no longer `running` (cancelled): a job waiting for a bulk
+ * operation or for Shopify notices it within `intervalMs`, not only at its next write.
+ */
+function watchCancellation(db: Database, jobId: string, intervalMs: number) {
+  const cancelled = new AbortController();
+  const timer = setInterval(() => {
+    isRunning(db.pool, jobId)
+      .then((running) => {
+        if (!running) cancelled.abort(new JobCancelledError(jobId));
+      })
+      .catch(() => {});
+  }, intervalMs);
+  return { signal: cancelled.signal, stop: () => clearInterval(timer) };
 }
 
 const syncs: Record<JobType, (run: SyncRun) => Promise<void>> = {
@@ -95,12 +117,7 @@ export function syncTask<Type extends JobType>(
   return async (payload, helpers) => {
     const { syncJobId } = syncJobPayload.parse(payload);
     const job = await loadSyncJob(db.pool, syncJobId);
-    if (
-      !job ||
-      job.status === "succeeded" ||
-      job.status === "failed" ||
-      job.status === "cancelled"
-    ) {
+    if (!job || !["queued", "running"].includes(job.status)) {
       log.info(
         { syncJobId, status: job?.status ?? "missing" },
         "sync job already finished, skipped",
@@ -119,8 +136,7 @@ export function syncTask<Type extends JobType>(
       log.info({ syncJobId }, "another sync of the connection is running, job postponed");
       return;
     }
-    // Aborted when the job turns out cancelled, so every part of the sync stops at once.
-    const cancel = new AbortController();
+    const cancellation = watchCancellation(db, job.id, options.cancelCheckMs ?? 1000);
     const attemptEnded = jobDuration.startTimer({ type });
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
@@ -141,14 +157,20 @@ export function syncTask<Type extends JobType>(
         client,
         connectionId: job.connection_id,
         settings,
-        signal: AbortSignal.any([helpers.abortSignal, cancel.signal]),
+        bulkFinished: options.bulkFinished,
+        signal: AbortSignal.any([helpers.abortSignal, cancellation.signal]),
         log,
-        ...jobBookkeeping(services, job, cancel),
+        ...jobBookkeeping(services, job),
       });
       attemptEnded({ outcome: "succeeded" });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
-      if (error instanceof JobCancelledError || cancel.signal.aborted) {
+      // Cancelled: whatever failed after that (an aborted wait, a refused token) is no failure.
+      if (
+        error instanceof JobCancelledError ||
+        cancellation.signal.aborted ||
+        !(await isRunning(db.pool, job.id))
+      ) {
         attemptEnded({ outcome: "cancelled" });
         log.info({ syncJobId, type }, "sync job cancelled, stopped");
         return;
@@ -167,6 +189,7 @@ export function syncTask<Type extends JobType>(
       );
       if (!permanent) throw error;
     } finally {
+      cancellation.stop();
       await unlock();
     }
   };

@@ -1,6 +1,7 @@
 import type { Services } from "@roestify/runtime";
 import type { TaskList } from "graphile-worker";
-import { queueTickTask } from "./job-types.ts";
+import { queueTickTask, webhookPayload, webhookTask } from "./job-types.ts";
+import { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
 import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 import { runQueueTick } from "./tick.ts";
 
@@ -18,6 +19,11 @@ export function quickTasks(services: Services, options: SyncTaskOptions = {}): T
     async [queueTickTask]() {
       const { enqueued } = await runQueueTick(services);
       services.log.info({ enqueued }, "shopify queue tick");
+    },
+    /** A stored webhook delivery (see `acceptWebhook`), processed once. */
+    async [webhookTask](payload) {
+      const { webhookEventId } = webhookPayload.parse(payload);
+      await processWebhookEvent(services, webhookEventId);
     },
     incremental_sync: syncTask(services, "incremental_sync", options),
     inventory_push: syncTask(services, "inventory_push", options),

@@ -25,6 +25,7 @@ import { gid, gidNum } from "./ids.ts";
 import type { BulkOperationRecord } from "./records.ts";
 import type { Simulation } from "./simulation.ts";
 import type { ShopState } from "./store.ts";
+import { bulkOperationBody } from "./webhook-payloads.ts";
 
 const MAX_RUNNING = 5;
 const MAX_CONNECTIONS = 5;
@@ -284,6 +285,7 @@ export class BulkOperations {
     op.errorCode = errorCode;
     op.completedAt = this.#sim.clock.iso();
     shop.bulkOperations.changed();
+    this.#sim.webhooks.emit(shop, "bulk_operations/finish", bulkOperationBody(op));
   }
 }
 

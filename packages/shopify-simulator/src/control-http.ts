@@ -66,6 +66,29 @@ const routes: [method: string, path: string, handler: Handler][] = [
     (c, p, body) => c.failNextTokenExchange(p.shop, body),
   ],
   ["POST", "/_control/shops/:shop/oauth/install", (c, p, body) => c.install(p.shop, body)],
+  ["PUT", "/_control/webhooks/app-address", (c, _p, body) => c.setAppWebhookUri(body)],
+  ["PUT", "/_control/webhooks/faults", (c, _p, body) => c.setWebhookFaults(body)],
+  [
+    "GET",
+    "/_control/webhooks/deliveries",
+    (c, _p, _b, q) => c.webhookDeliveries({ shop: q.get("shop") ?? undefined }),
+  ],
+  ["GET", "/_control/shops/:shop/webhooks", (c, p) => c.webhookSubscriptions(p.shop)],
+  ["POST", "/_control/shops/:shop/uninstall", (c, p) => c.uninstallApp(p.shop)],
+  ["POST", "/_control/shops/:shop/redact", (c, p) => c.redactShop(p.shop)],
+  [
+    "POST",
+    "/_control/shops/:shop/customers/:id/redact",
+    (c, p, body) =>
+      c.redactCustomer(p.shop, { ...((body as object | undefined) ?? {}), customerId: p.id }),
+  ],
+  [
+    "POST",
+    "/_control/shops/:shop/customers/:id/data-request",
+    (c, p, body) =>
+      c.requestCustomerData(p.shop, { ...((body as object | undefined) ?? {}), customerId: p.id }),
+  ],
+  ["POST", "/_control/shops/:shop/scopes", (c, p, body) => c.updateScopes(p.shop, body)],
   ["GET", "/_control/clock", (c) => ({ now: c.now() })],
   ["POST", "/_control/clock", (c, _p, body) => ({ now: c.setClock(body) })],
   ["GET", "/_control/requests", (c, _p, _b, q) => c.requests({ shop: q.get("shop") ?? undefined })],

@@ -24,11 +24,23 @@ import type { FaultConfigInput } from "./faults.ts";
 import { populateShop } from "./generator.ts";
 import { parseGid } from "./ids.ts";
 import type { TokenResponse } from "./oauth.ts";
+import type { OrderRecord } from "./records.ts";
 import { cents, quantityOf, storedQuantityNames } from "./records.ts";
 import type { RequestLogEntry } from "./request-log.ts";
 import type { Simulation } from "./simulation.ts";
-import { type Collection, plans, type ShopState } from "./store.ts";
+import { type Collection, levelKey, plans, type ShopState } from "./store.ts";
 import { customerView, inventoryView, orderView, productView, shopView } from "./views.ts";
+import {
+  customerBody,
+  customerRedactBody,
+  dataRequestBody,
+  inventoryLevelBody,
+  orderBody,
+  productBody,
+  scopesUpdateBody,
+  shopRedactBody,
+} from "./webhook-payloads.ts";
+import type { WebhookDeliveryEntry, WebhookFaultInput } from "./webhooks.ts";
 
 const domain = z
   .string()
@@ -203,6 +215,18 @@ const installInput = z
   })
   .strict();
 
+const appWebhookInput = z.object({ uri: z.url().nullable() }).strict();
+
+const customerRequestInput = z
+  .object({
+    customerId: id,
+    /** The orders named in the request; all of the customer's when omitted. */
+    orderIds: z.array(id).optional(),
+  })
+  .strict();
+
+const scopesInput = z.object({ scope: z.string() }).strict();
+
 const DEFAULT_SCOPES =
   "read_products,read_orders,read_all_orders,read_customers,read_fulfillments,read_inventory,write_inventory,read_locations";
 
@@ -275,12 +299,12 @@ export class Control {
   createProduct(shopDomain: string, input: z.input<typeof createProductInput>) {
     const shop = this.#shop(shopDomain);
     const { variants, ...product } = createProductInput.parse(input);
-    return productView(
-      createProduct(shop, this.sim.clock.iso(), {
-        ...product,
-        variants: variants.map((v) => ({ ...v, priceCents: cents(String(v.price)) })),
-      }),
-    );
+    const created = createProduct(shop, this.sim.clock.iso(), {
+      ...product,
+      variants: variants.map((v) => ({ ...v, priceCents: cents(String(v.price)) })),
+    });
+    this.sim.webhooks.emit(shop, "products/create", productBody(created));
+    return productView(created);
   }
 
   updateProduct(
@@ -291,13 +315,16 @@ export class Control {
     const shop = this.#shop(shopDomain);
     const product = find(shop.products, productId, "Product");
     updateProduct(shop, product, this.sim.clock.iso(), updateProductInput.parse(input));
+    this.sim.webhooks.emit(shop, "products/update", productBody(product));
     return productView(product);
   }
 
   /** Deletes a product; `deletionEvents(subjectTypes: [PRODUCT])` reports it. */
   deleteProduct(shopDomain: string, productId: string | number): void {
     const shop = this.#shop(shopDomain);
-    deleteProduct(shop, find(shop.products, productId, "Product"), this.sim.clock.iso());
+    const product = find(shop.products, productId, "Product");
+    deleteProduct(shop, product, this.sim.clock.iso());
+    this.sim.webhooks.emit(shop, "products/delete", { id: product.num });
   }
 
   updateVariant(
@@ -312,17 +339,22 @@ export class Control {
       ...patch,
       priceCents: newPrice === undefined ? undefined : cents(String(newPrice)),
     });
+    this.sim.webhooks.emit(shop, "products/update", productBody(variant.product));
     return productView(variant.product);
   }
 
   deleteVariant(shopDomain: string, variantId: string | number): void {
     const shop = this.#shop(shopDomain);
-    deleteVariant(shop, find(shop.variants, variantId, "ProductVariant"), this.sim.clock.iso());
+    const variant = find(shop.variants, variantId, "ProductVariant");
+    deleteVariant(shop, variant, this.sim.clock.iso());
+    this.sim.webhooks.emit(shop, "products/update", productBody(variant.product));
   }
 
   createCustomer(shopDomain: string, input: z.input<typeof customerInput>) {
     const shop = this.#shop(shopDomain);
-    return customerView(createCustomer(shop, this.sim.clock.iso(), customerInput.parse(input)));
+    const customer = createCustomer(shop, this.sim.clock.iso(), customerInput.parse(input));
+    this.sim.webhooks.emit(shop, "customers/create", customerBody(customer));
+    return customerView(customer);
   }
 
   updateCustomer(
@@ -333,6 +365,7 @@ export class Control {
     const shop = this.#shop(shopDomain);
     const customer = find(shop.customers, customerId, "Customer");
     updateCustomer(shop, customer, this.sim.clock.iso(), customerInput.parse(input));
+    this.sim.webhooks.emit(shop, "customers/update", customerBody(customer));
     return customerView(customer);
   }
 
@@ -354,9 +387,15 @@ export class Control {
       order.locationId === undefined
         ? primaryLocation(shop)
         : find(shop.locations, order.locationId, "Location");
-    return orderView(
-      placeOrder(shop, this.sim.clock.iso(), { lines, customer, location, email: order.email }),
-    );
+    const placed = placeOrder(shop, this.sim.clock.iso(), {
+      lines,
+      customer,
+      location,
+      email: order.email,
+    });
+    this.sim.webhooks.emit(shop, "orders/create", orderBody(placed));
+    this.#emitLevels(shop, placed);
+    return orderView(placed);
   }
 
   /** Cancels an order and restocks what was not shipped. */
@@ -369,6 +408,9 @@ export class Control {
     const order = find(shop.orders, orderId, "Order");
     if (order.cancelledAt) throw new ControlError(409, `${order.name} is cancelled already`);
     cancelOrder(shop, order, this.sim.clock.iso(), cancelOrderInput.parse(input).reason);
+    this.sim.webhooks.emit(shop, "orders/cancelled", orderBody(order));
+    this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
+    this.#emitLevels(shop, order);
     return orderView(order);
   }
 
@@ -389,6 +431,9 @@ export class Control {
       company: tracking.trackingCompany,
       number: tracking.trackingNumber ?? String(1_000_000_000_000 + (order.num % 1_000_000_000)),
     });
+    this.sim.webhooks.emit(shop, "orders/fulfilled", orderBody(order));
+    this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
+    this.#emitLevels(shop, order);
     return orderView(order);
   }
 
@@ -435,6 +480,7 @@ export class Control {
       target.quantity - current,
       at,
     );
+    this.sim.webhooks.emit(shop, "inventory_levels/update", inventoryLevelBody(level));
     return inventoryView(level);
   }
 
@@ -500,6 +546,94 @@ export class Control {
       };
     } catch (error) {
       throw new ControlError(400, (error as Error).message);
+    }
+  }
+
+  /** The app configuration's webhook address: compliance topics and `app/uninstalled` go there. */
+  setAppWebhookUri(input: z.input<typeof appWebhookInput>): { uri: string | null } {
+    this.sim.webhooks.appUri = appWebhookInput.parse(input).uri;
+    return { uri: this.sim.webhooks.appUri };
+  }
+
+  /** Fault modes of every webhook delivery from now on: duplicates, late, forged. */
+  setWebhookFaults(input: WebhookFaultInput) {
+    return this.sim.webhooks.setFaults(input);
+  }
+
+  /** The shop's shop-level webhook subscriptions. */
+  webhookSubscriptions(shopDomain: string) {
+    return this.#shop(shopDomain).webhookSubscriptions.items.map(({ id, topic, uri }) => ({
+      id,
+      topic,
+      uri,
+    }));
+  }
+
+  /** Every delivery so far (each attempt counted), optionally of one shop. */
+  webhookDeliveries(filter: { shop?: string } = {}): WebhookDeliveryEntry[] {
+    return this.sim.webhooks.deliveries.filter((d) => !filter.shop || d.shop === filter.shop);
+  }
+
+  /** Resolves once no webhook delivery is under way or waiting for a retry. */
+  webhooksIdle(): Promise<void> {
+    return this.sim.webhooks.idle();
+  }
+
+  /** The merchant uninstalls the app in the Shopify admin. */
+  uninstallApp(shopDomain: string): void {
+    this.sim.uninstall(this.#shop(shopDomain));
+  }
+
+  /** Shopify's `shop/redact`, sent 48 hours after an uninstall. */
+  redactShop(shopDomain: string): void {
+    const shop = this.#shop(shopDomain);
+    this.sim.webhooks.emit(shop, "shop/redact", shopRedactBody(shop));
+  }
+
+  /** A customer asked the shop to erase their data: `customers/redact`. */
+  redactCustomer(shopDomain: string, input: z.input<typeof customerRequestInput>): void {
+    const shop = this.#shop(shopDomain);
+    const { customer, orders } = this.#customerRequest(shop, input);
+    this.sim.webhooks.emit(shop, "customers/redact", customerRedactBody(shop, customer, orders));
+  }
+
+  /** A customer asked for their data: `customers/data_request`. */
+  requestCustomerData(shopDomain: string, input: z.input<typeof customerRequestInput>): void {
+    const shop = this.#shop(shopDomain);
+    const { customer, orders } = this.#customerRequest(shop, input);
+    const body = dataRequestBody(shop, customer, orders, this.sim.clock.now());
+    this.sim.webhooks.emit(shop, "customers/data_request", body);
+  }
+
+  /** The merchant changed the app's granted scopes: `app/scopes_update`. */
+  updateScopes(shopDomain: string, input: z.input<typeof scopesInput>): void {
+    const shop = this.#shop(shopDomain);
+    const current = scopesInput.parse(input).scope.split(",").filter(Boolean);
+    const body = scopesUpdateBody(DEFAULT_SCOPES.split(","), current, this.sim.clock.iso());
+    this.sim.webhooks.emit(shop, "app/scopes_update", body);
+  }
+
+  #customerRequest(shop: ShopState, input: z.input<typeof customerRequestInput>) {
+    const request = customerRequestInput.parse(input);
+    const customer = find(shop.customers, request.customerId, "Customer");
+    const orders = request.orderIds
+      ? request.orderIds.map((orderId) => find(shop.orders, orderId, "Order"))
+      : customer.orders;
+    return { customer, orders };
+  }
+
+  /** `inventory_levels/update` for the levels an order moved. */
+  #emitLevels(shop: ShopState, order: OrderRecord): void {
+    const levels = new Set(
+      order.lineItems.flatMap((line) => {
+        const level =
+          line.variant &&
+          shop.inventoryLevels.get(levelKey(line.variant.inventoryItem.num, order.location.num));
+        return level ? [level] : [];
+      }),
+    );
+    for (const level of levels) {
+      this.sim.webhooks.emit(shop, "inventory_levels/update", inventoryLevelBody(level));
     }
   }
 

@@ -3,6 +3,8 @@ import { Clock } from "./clock.ts";
 import { OAuth } from "./oauth.ts";
 import { RequestLog } from "./request-log.ts";
 import { createShopState, type ShopSettings, type ShopState } from "./store.ts";
+import { shopBody } from "./webhook-payloads.ts";
+import { Webhooks } from "./webhooks.ts";
 
 export interface SimulationOptions {
   apiKey: string;
@@ -20,6 +22,8 @@ export interface SimulationOptions {
   now?: () => Date;
   /** Request log entries kept (oldest dropped first). */
   logLimit: number;
+  /** The first retry of a failed webhook delivery; each next one waits twice as long. */
+  webhookRetryBaseMs: number;
 }
 
 /** Everything one simulator instance holds: its shops, clock, OAuth state, bulk files and log. */
@@ -30,6 +34,7 @@ export class Simulation {
   readonly oauth: OAuth;
   readonly bulk: BulkOperations;
   readonly log: RequestLog;
+  readonly webhooks: Webhooks;
   /** The server's own origin, for bulk result URLs; set once it listens. */
   baseUrl = "";
   #shopNum = 60_000_000_000;
@@ -40,6 +45,20 @@ export class Simulation {
     this.oauth = new OAuth(this);
     this.bulk = new BulkOperations(this);
     this.log = new RequestLog(options.logLimit);
+    this.webhooks = new Webhooks(this);
+  }
+
+  /**
+   * The app is uninstalled from the shop (by `appUninstall` or by the merchant): `app/uninstalled`
+   * goes to its subscriptions and the app configuration's address, then its tokens and
+   * subscriptions are gone.
+   */
+  uninstall(shop: ShopState): void {
+    this.webhooks.emit(shop, "app/uninstalled", shopBody(shop));
+    this.oauth.revoke(shop.domain);
+    for (const subscription of [...shop.webhookSubscriptions.items]) {
+      shop.webhookSubscriptions.remove(subscription.num);
+    }
   }
 
   addShop(

@@ -32,6 +32,10 @@ export interface StartOptions {
   logLimit?: number;
   /** Shops to create right away. */
   shops?: CreateShopInput[];
+  /** The app configuration's webhook address (compliance topics, `app/uninstalled`). */
+  appWebhookUri?: string;
+  /** The first retry of a failed webhook delivery (doubling for each next one); 60 s. */
+  webhookRetryBaseMs?: number;
 }
 
 /** A running simulator: its URL, the control API and `close()`. */
@@ -49,6 +53,7 @@ export class Simulator extends Control {
     const closed = once(this.#server, "close");
     this.#server.close();
     this.#server.closeAllConnections();
+    this.sim.webhooks.close();
     await Promise.all([closed, this.sim.bulk.close()]);
   }
 }
@@ -65,7 +70,9 @@ export async function start(options: StartOptions): Promise<Simulator> {
     bulkDelayMs: options.bulkDelayMs ?? 0,
     now: options.now,
     logLimit: options.logLimit ?? 10_000,
+    webhookRetryBaseMs: options.webhookRetryBaseMs ?? 60_000,
   });
+  sim.webhooks.appUri = options.appWebhookUri ?? null;
   const control = new Control(sim);
   const server = createSimulatorServer(sim, control);
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");

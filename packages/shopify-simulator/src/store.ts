@@ -15,6 +15,7 @@ import type {
   VariantRecord,
 } from "./records.ts";
 import { LeakyBucket } from "./throttle.ts";
+import type { WebhookSubscriptionRecord } from "./webhooks.ts";
 
 /**
  * Records of one type, in ascending id order, with sorted views cached until the next change.
@@ -107,6 +108,7 @@ const idBases = {
   FulfillmentLineItem: 12_960_000_000_000,
   InventoryLevel: 0,
   DeletionEvent: 0,
+  WebhookSubscription: 1_530_000_000,
 } as const;
 export type IdType = keyof typeof idBases;
 
@@ -131,6 +133,7 @@ export interface ShopState {
   fulfillments: Collection<FulfillmentRecord>;
   deletionEvents: Collection<DeletionEventRecord>;
   bulkOperations: Collection<BulkOperationRecord>;
+  webhookSubscriptions: Collection<WebhookSubscriptionRecord>;
   bucket: LeakyBucket;
   faults: Faults;
   idempotency: Map<string, IdempotentEntry>;
@@ -210,6 +213,7 @@ export function createShopState(settings: ShopSettings, shopNum: number, clock: 
     fulfillments: new Collection(),
     deletionEvents: new Collection(),
     bulkOperations: new Collection(),
+    webhookSubscriptions: new Collection(),
     bucket: new LeakyBucket(
       settings.maximumAvailable ?? plan.maximumAvailable,
       settings.restoreRate ?? plan.restoreRate,

@@ -1,5 +1,20 @@
 export { type AdminClient, createAdminClient, ShopifyApiError } from "./admin-client.ts";
 export { defaultScopes, readShopifyEnv, type ShopifyEnv } from "./env.ts";
+export {
+  exportCustomerData,
+  markDisconnected,
+  purgeConnection,
+  redactCustomer,
+} from "./lifecycle/connection-data.ts";
+export { ensureWebhookSubscriptions } from "./lifecycle/subscriptions.ts";
+export {
+  changeTopics,
+  complianceTopics,
+  subscribedTopics,
+  topicEnum,
+} from "./lifecycle/topics.ts";
+export { uninstallApp } from "./lifecycle/uninstall.ts";
+export { type WebhookVerdict, webhookVerifier } from "./lifecycle/webhook-verification.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
 export { processMetrics, pushConflicts } from "./metrics.ts";
 export {
@@ -12,6 +27,7 @@ export {
 } from "./oauth.ts";
 export { estimateQueryCost } from "./query-cost.ts";
 export { gidNumber, normalizeShopDomain } from "./shop-domain.ts";
+export type { BulkFinished } from "./sync/bulk-operation.ts";
 export { runFullSync } from "./sync/full-sync.ts";
 export { runIncrementalSync, syncOrderChanges } from "./sync/incremental-sync.ts";
 export { cancelSeq, ledgerSequence } from "./sync/ledger-feed.ts";

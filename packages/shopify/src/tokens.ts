@@ -133,7 +133,9 @@ export async function accessTokenFor(
 /** Shopify no longer accepts this connection's tokens; the user must connect the shop again. */
 export async function markReauthRequired(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
-    "UPDATE shopify_connections SET status = 'reauth_required', updated_at = now() WHERE id = $1",
+    // Only an active one: a disconnected connection stays disconnected.
+    `UPDATE shopify_connections SET status = 'reauth_required', updated_at = now()
+     WHERE id = $1 AND status = 'active'`,
     [connectionId],
   );
 }

@@ -19,7 +19,7 @@ export const cancelJob = rateLimitedProcedure("sync")
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const job = await findJob(ctx.db.pool, organizationId, input.id);
-    const cancelled = await cancelJobs(ctx.db.pool, { jobId: job.id, organizationId });
+    const cancelled = await cancelJobs(ctx.db.pool, { jobId: job.id });
     if (!cancelled.length) throw new ApiError("job_conflict");
     return jobView(await findJob(ctx.db.pool, organizationId, job.id));
   });

@@ -2,7 +2,9 @@ import { type Queryable, transaction } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
 import type { Services } from "@roestify/runtime";
 import {
+  type AdminClient,
   createAdminClient,
+  ensureWebhookSubscriptions,
   exchangeCode,
   fetchLocations,
   gidNumber,
@@ -85,10 +87,13 @@ async function connect(services: Services, query: URLSearchParams) {
     accessToken: async () => tokens.accessToken,
     maxRetries: 2,
   });
-  const test = await Promise.all([testConnection(client), fetchLocations(client)]).catch(() => {
+  // Both settle before the answer: no request of this callback outlives it.
+  const [test, listed] = await Promise.allSettled([testConnection(client), fetchLocations(client)]);
+  if (test.status === "rejected" || listed.status === "rejected") {
     throw new OAuthFailure("connection_test_failed");
-  });
-  const [{ location: primary }, locations] = test;
+  }
+  const primary = test.value.location;
+  const locations = listed.value;
 
   await transaction(db.pool, async (tx) => {
     await assertShopAvailable(tx, shop, state.organization_id);
@@ -114,6 +119,24 @@ async function connect(services: Services, query: URLSearchParams) {
       requestedBy: `oauth:${state.user_id}`,
     });
   });
+  await subscribeToWebhooks(services, client);
+}
+
+/**
+ * The shop's webhook subscriptions, one per topic. A failure does not undo the connection: the
+ * minutely tick keeps the mirrors fresh meanwhile, and the next connect subscribes again.
+ */
+async function subscribeToWebhooks(services: Services, client: AdminClient) {
+  const uri = `${services.env.APP_URL}/api/v1/shopify/webhooks`;
+  try {
+    const result = await ensureWebhookSubscriptions(client, uri);
+    services.log.info({ shop: client.shop, ...result }, "shopify webhook subscriptions ensured");
+  } catch (error) {
+    services.log.warn(
+      { shop: client.shop, err: (error as Error).message },
+      "shopify webhook subscriptions failed",
+    );
+  }
 }
 
 function failWith(reason: OAuthFailureReason): never {
@@ -141,7 +164,8 @@ async function consumeState(services: Services, state: string | null) {
 
 async function assertShopAvailable(db: Queryable, shop: string, organizationId: string) {
   const owner = await db.query(
-    "SELECT 1 FROM shopify_connections WHERE shop = $1 AND organization_id <> $2 FOR UPDATE",
+    `SELECT 1 FROM shopify_connections
+     WHERE shop = $1 AND organization_id <> $2 AND status <> 'disconnected' FOR UPDATE`,
     [shop, organizationId],
   );
   if (owner.rowCount) throw new OAuthFailure("shop_already_connected");

@@ -1,6 +1,8 @@
 import { router } from "../trpc.ts";
 import { authorize } from "./authorize.ts";
 import { cancelJob } from "./cancel-job.ts";
+import { dataRequests } from "./data-requests.ts";
+import { disconnect } from "./disconnect.ts";
 import { job } from "./job.ts";
 import { jobs } from "./jobs.ts";
 import { retryJob } from "./retry-job.ts";
@@ -11,6 +13,8 @@ import { updateConnection } from "./update-connection.ts";
 export const shopifyRouter = router({
   authorize,
   cancelJob,
+  dataRequests,
+  disconnect,
   job,
   jobs,
   retryJob,

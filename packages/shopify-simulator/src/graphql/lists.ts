@@ -15,6 +15,7 @@ import type {
 } from "../records.ts";
 import { type CompiledSearch, compileSearch, type SearchFields } from "../search.ts";
 import type { Collection, ShopState } from "../store.ts";
+import type { WebhookSubscriptionRecord } from "../webhooks.ts";
 import { type Connection, type ConnectionArgs, paginate, type SortKey } from "./connection.ts";
 import type { RequestContext } from "./context.ts";
 
@@ -241,6 +242,14 @@ export const bulkOperationList: ListSpec<BulkOperationRecord> = {
       operation_type: { kind: "keyword", get: (b) => b.type },
     },
   },
+};
+
+export const webhookSubscriptionList: ListSpec<WebhookSubscriptionRecord> = {
+  name: "webhookSubscriptions",
+  collection: (shop) => shop.webhookSubscriptions,
+  sortKeys: { ID: byNum, CREATED_AT: created },
+  defaultSortKey: "CREATED_AT",
+  search: { text: (w) => w.uri, fields: common },
 };
 
 const compiled = new Map<string, CompiledSearch<never>>();

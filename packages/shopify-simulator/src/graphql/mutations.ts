@@ -15,6 +15,7 @@ import {
   storedQuantityNames,
 } from "../records.ts";
 import { levelKey, nextNum, type ShopState } from "../store.ts";
+import type { WebhookSubscriptionRecord } from "../webhooks.ts";
 import type { RequestContext } from "./context.ts";
 import { findTyped } from "./nodes.ts";
 import type { Resolver } from "./resolvers.ts";
@@ -363,7 +364,62 @@ function failure(code: string, message: string): InventoryPayload {
   return { inventoryAdjustmentGroup: null, userErrors: [{ code, field: null, message }] };
 }
 
+interface WebhookSubscriptionInput {
+  uri?: string | null;
+  callbackUrl?: string | null;
+  format?: string | null;
+}
+
+/** Shop-level webhook subscriptions; one per topic and address, as at Shopify. */
+function createWebhookSubscription(
+  _source: unknown,
+  args: { topic: string; webhookSubscription: WebhookSubscriptionInput },
+  ctx: RequestContext,
+) {
+  const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl;
+  const field = ["webhookSubscription", "uri"];
+  if (!uri || !/^https?:\/\/[^\s]+$/.test(uri)) {
+    return { webhookSubscription: null, userErrors: [{ field, message: "Address is invalid" }] };
+  }
+  if (args.webhookSubscription.format && args.webhookSubscription.format !== "JSON") {
+    const message = "Format is not supported by the simulator";
+    return { webhookSubscription: null, userErrors: [{ field: ["format"], message }] };
+  }
+  const taken = ctx.shop.webhookSubscriptions.items.some(
+    (w) => w.topic === args.topic && w.uri === uri,
+  );
+  if (taken) {
+    const message = "Address for this topic has already been taken";
+    return { webhookSubscription: null, userErrors: [{ field, message }] };
+  }
+  return {
+    webhookSubscription: ctx.sim.webhooks.subscribe(ctx.shop, args.topic, uri),
+    userErrors: [],
+  };
+}
+
+function deleteWebhookSubscription(_source: unknown, args: { id: string }, ctx: RequestContext) {
+  const subscription = findTyped<WebhookSubscriptionRecord>(
+    ctx.shop,
+    args.id,
+    "WebhookSubscription",
+  );
+  if (!subscription) {
+    const message = "Webhook subscription does not exist";
+    return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message }] };
+  }
+  ctx.shop.webhookSubscriptions.remove(subscription.num);
+  return { deletedWebhookSubscriptionId: subscription.id, userErrors: [] };
+}
+
 export const mutationResolvers: Record<string, Resolver> = {
+  webhookSubscriptionCreate: createWebhookSubscription,
+  webhookSubscriptionDelete: deleteWebhookSubscription,
+  /** The app uninstalls itself: `app/uninstalled` goes out, then tokens and subscriptions go. */
+  appUninstall: (_source: unknown, _args: unknown, ctx: RequestContext) => {
+    ctx.sim.uninstall(ctx.shop);
+    return { app: { id: gid("App", 1) }, userErrors: [] };
+  },
   inventorySetQuantities: idempotent(
     setQuantities,
     (input) => input.quantities,

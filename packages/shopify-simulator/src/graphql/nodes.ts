@@ -33,6 +33,8 @@ export function findNode(shop: ShopState, id: string): { id: string } | null {
       return shop.fulfillments.get(num) ?? null;
     case "BulkOperation":
       return shop.bulkOperations.get(num) ?? null;
+    case "WebhookSubscription":
+      return shop.webhookSubscriptions.get(num) ?? null;
     case "Shop":
       return shop.shop.id === id ? shop.shop : null;
     default:

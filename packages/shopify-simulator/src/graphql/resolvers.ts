@@ -38,6 +38,7 @@ import {
   orderList,
   productList,
   variantList,
+  webhookSubscriptionList,
 } from "./lists.ts";
 import { mutationResolvers } from "./mutations.ts";
 import { findNode, findTyped, typeName } from "./nodes.ts";
@@ -176,6 +177,19 @@ export const resolvers: ResolverMap = {
       ctx: RequestContext,
       info: GraphQLResolveInfo,
     ) => listConnection(bulkOperationList, { ...args, reverse: !args.reverse }, ctx, info),
+    webhookSubscriptions: (
+      _source: unknown,
+      args: ListArgs & { topics?: string[] | null; uri?: string | null },
+      ctx: RequestContext,
+      info: GraphQLResolveInfo,
+    ) =>
+      listConnection(
+        webhookSubscriptionList,
+        args,
+        ctx,
+        info,
+        (w) => (!args.topics || args.topics.includes(w.topic)) && (!args.uri || w.uri === args.uri),
+      ),
     currentBulkOperation: (
       _source: unknown,
       args: { type?: string | null },

@@ -2,4 +2,5 @@
 // against the vendored Admin API schema.
 export * from "./connection.ts";
 export * from "./inventory.ts";
+export * from "./lifecycle.ts";
 export * from "./sync.ts";

@@ -25,7 +25,7 @@ export async function importBulkQuery(
   entry: BulkQueryState,
 ): Promise<void> {
   if (entry.imported) return;
-  const poll = { pollMs: run.settings.bulkPollMs, signal: run.signal };
+  const poll = { pollMs: run.settings.bulkPollMs, signal: run.signal, finished: run.bulkFinished };
   for (let restarts = 0; ; restarts++) {
     if (!entry.id) {
       entry.id = await startBulkOperation(run.client, query, poll);

@@ -2,6 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type AdminClient, ShopifyApiError } from "../admin-client.ts";
 import { bulkOperationQuery, bulkOperationRunQueryMutation } from "../documents/index.ts";
 
+/** Resolves when Shopify reports the operation finished (its webhook), if it ever does. */
+export type BulkFinished = (id: string, signal: AbortSignal) => Promise<void>;
+
 export interface BulkOperation {
   id: string;
   status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
@@ -54,7 +57,7 @@ export async function startBulkOperation(
 export async function awaitBulkOperation(
   client: AdminClient,
   id: string,
-  options: { pollMs: number; signal: AbortSignal },
+  options: { pollMs: number; signal: AbortSignal; finished?: BulkFinished },
 ): Promise<BulkOperation | null> {
   const started = performance.now();
   for (;;) {
@@ -65,6 +68,15 @@ export async function awaitBulkOperation(
     if (!bulkOperation || finished.has(bulkOperation.status)) return bulkOperation;
     const waited = performance.now() - started;
     const interval = Math.min(40 * options.pollMs, Math.max(options.pollMs, waited / 20));
-    await sleep(interval, undefined, { signal: options.signal });
+    // `bulk_operations/finish` ends the wait early.
+    const wake = new AbortController();
+    const signal = AbortSignal.any([options.signal, wake.signal]);
+    const waits: Promise<unknown>[] = [sleep(interval, undefined, { signal })];
+    if (options.finished) waits.push(options.finished(id, signal));
+    await Promise.race(waits).catch((error: unknown) => {
+      if (!wake.signal.aborted) throw error;
+    });
+    options.signal.throwIfAborted();
+    wake.abort();
   }
 }

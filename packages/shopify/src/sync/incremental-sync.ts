@@ -108,10 +108,14 @@ async function syncChanges(run: SyncRun, feed: ChangeFeed): Promise<void> {
  * items as rows of their own come only from bulk files.
  */
 async function writePageRows(run: SyncRun, rows: Map<RowTarget, Row[]>): Promise<void> {
+  await run.write(async (tx) => {
+    for (const [target, tableRows] of rows) {
+      if (target === "order_line_items") continue;
+      await upsertMirrorRows(tx, run.connectionId, target, tableRows);
+    }
+  });
   for (const [target, tableRows] of rows) {
-    if (target === "order_line_items") continue;
-    await upsertMirrorRows(run.db.pool, run.connectionId, target, tableRows);
-    run.wrote(target, tableRows.length);
+    if (target !== "order_line_items") run.wrote(target, tableRows.length);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Database, MirrorTable, Queryable } from "@roestify/db";
 import type { AdminClient } from "../admin-client.ts";
+import type { BulkFinished } from "./bulk-operation.ts";
 
 export interface SyncSettings {
   /** Shortest interval between polls of a running bulk operation (see `awaitBulkOperation`). */
@@ -36,12 +37,17 @@ export interface SyncRun {
   client: AdminClient;
   connectionId: string;
   settings: SyncSettings;
-  /** Aborted when the worker shuts down: the run stops at the next step, its state saved. */
+  /**
+   * Aborted when the worker shuts down or the job is cancelled: the run stops at the next step,
+   * its state saved.
+   */
   signal: AbortSignal;
   log: {
     info(details: object, message: string): void;
     warn(details: object, message: string): void;
   };
+  /** When given, a bulk operation's `bulk_operations/finish` webhook ends its poll's wait. */
+  bulkFinished?: BulkFinished;
   /** Saved across attempts, so a retried job resumes (e.g. running bulk operations). */
   state: SyncState;
   saveState(): Promise<void>;
@@ -49,6 +55,11 @@ export interface SyncRun {
   wrote(table: MirrorTable, count: number): void;
   /** Records how far a part of the sync is (the job's `progress`) and persists the counts. */
   progress(part: string, status: string): Promise<void>;
+  /**
+   * Writes a batch of mirror rows in one transaction, only while the job still runs (a cancelled
+   * job writes nothing more).
+   */
+  write<T>(writes: (tx: Queryable) => Promise<T>): Promise<T>;
   /** What can follow as soon as the products are mirrored, while the other parts still load. */
   productsMirrored(): Promise<void>;
   /** Runs `finish` in the transaction that marks the job succeeded. */

@@ -1,0 +1,106 @@
+import type { Queryable } from "@roestify/db";
+
+/**
+ * The connection ends: `disconnected`, its tokens gone (nothing can be sent to the shop any
+ * more). Its mirrors stay until shop/redact or a purge. The caller cancels its jobs.
+ */
+export async function markDisconnected(db: Queryable, connectionId: string): Promise<void> {
+  await db.query(
+    `UPDATE shopify_connections
+     SET status = 'disconnected', access_token_encrypted = NULL, access_token_expires_at = NULL,
+         refresh_token_encrypted = NULL, refresh_token_expires_at = NULL, updated_at = now()
+     WHERE id = $1`,
+    [connectionId],
+  );
+}
+
+/**
+ * Deletes everything kept for the connection's shop (shop/redact, a disconnect with purge): the
+ * connection with its mirrors, locations, cursors, jobs and data requests (all cascade), and the
+ * bodies of its shop's stored webhook events up to `until`. Roestify's SKUs and movements stay,
+ * unmapped.
+ */
+export async function purgeConnection(
+  db: Queryable,
+  connectionId: string,
+  until: Date,
+): Promise<void> {
+  const deleted = await db.query<{ organization_id: string; shop: string }>(
+    "DELETE FROM shopify_connections WHERE id = $1 RETURNING organization_id, shop",
+    [connectionId],
+  );
+  const connection = deleted.rows[0];
+  if (!connection) return;
+  await db.query(
+    `UPDATE inventory_items
+     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
+         push_status = NULL, push_error = NULL
+     WHERE organization_id = $1`,
+    [connection.organization_id],
+  );
+  await db.query(
+    `UPDATE shopify_webhook_events SET payload = NULL
+     WHERE shop = $1 AND payload IS NOT NULL AND coalesce(triggered_at, received_at) <= $2`,
+    [connection.shop, until],
+  );
+}
+
+/** Keys of an order's `raw` that hold personal data (the customer keeps only its id). */
+const personalOrderKeys = [
+  "email",
+  "phone",
+  "note",
+  "contactEmail",
+  "shippingAddress",
+  "billingAddress",
+  "displayAddress",
+];
+
+/**
+ * customers/redact: the customer's row goes; in the listed orders and in every other mirrored
+ * order of that customer the personal data goes from every column and from `raw`. The orders
+ * stay (the roastery's bookkeeping needs them).
+ */
+export async function redactCustomer(
+  db: Queryable,
+  connectionId: string,
+  request: { customerId: string; orderIds: string[] },
+): Promise<{ orders: number }> {
+  await db.query("DELETE FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2", [
+    connectionId,
+    request.customerId,
+  ]);
+  const orders = await db.query(
+    `UPDATE shopify_orders
+     SET email = NULL,
+         raw = CASE WHEN raw ? 'customer' AND jsonb_typeof(raw->'customer') = 'object'
+                    THEN jsonb_set(raw - $4::text[], '{customer}',
+                                   jsonb_build_object('id', raw->'customer'->'id'))
+                    ELSE raw - $4::text[] END
+     WHERE connection_id = $1 AND (customer_id = $2 OR shopify_id = ANY($3::bigint[]))`,
+    [connectionId, request.customerId, request.orderIds, personalOrderKeys],
+  );
+  return { orders: orders.rowCount ?? 0 };
+}
+
+/**
+ * customers/data_request: what is mirrored about the customer (their row and the requested
+ * orders, as stored).
+ */
+export async function exportCustomerData(
+  db: Queryable,
+  connectionId: string,
+  request: { customerId: string; orderIds: string[] },
+) {
+  const customer = await db.query<{ row: object }>(
+    `SELECT to_jsonb(c) - 'connection_id' AS row FROM shopify_customers c
+     WHERE connection_id = $1 AND shopify_id = $2`,
+    [connectionId, request.customerId],
+  );
+  const orders = await db.query<{ row: object }>(
+    `SELECT to_jsonb(o) - 'connection_id' - 'ledger_seq' - 'cancel_seq' AS row FROM shopify_orders o
+     WHERE connection_id = $1 AND shopify_id = ANY($2::bigint[]) ORDER BY shopify_id`,
+    [connectionId, request.orderIds],
+  );
+  return { customer: customer.rows[0]?.row ?? null, orders: orders.rows.map((order) => order.row) };
+}
