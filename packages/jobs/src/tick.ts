@@ -1,4 +1,4 @@
-import { type JobType, transaction } from "@roestify/db";
+import { type Database, type JobType, type Row, transaction } from "@roestify/db";
 import { hasPendingPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import { accessTokenFor } from "@roestify/shopify";
@@ -76,20 +76,21 @@ async function enqueueDueSyncs({ db, env }: Services): Promise<number> {
 /** An inventory push for connections where some SKU's stock is not in Shopify yet. */
 async function enqueuePendingPushes(services: Services): Promise<number> {
   const { db } = services;
-  const active = await db.pool.query<Connection>(
-    "SELECT id, organization_id FROM shopify_connections WHERE status = 'active'",
-  );
+  const active = await activeConnections(db).execute();
   const pending: Connection[] = [];
-  for (const connection of active.rows) {
+  for (const connection of active) {
     if (await hasPendingPush(db.pool, connection.id)) pending.push(connection);
   }
   return queueForEach(services, pending, "inventory_push");
 }
 
-interface Connection {
-  id: string;
-  organization_id: string;
-}
+const activeConnections = (db: Database) =>
+  db.sql
+    .selectFrom("shopify_connections")
+    .select(["id", "organization_id"])
+    .where("status", "=", "active");
+
+type Connection = Pick<Row<"shopify_connections">, "id" | "organization_id">;
 
 /** Queues a job of the type for each connection; returns how many were new (not deduplicated). */
 async function queueForEach(

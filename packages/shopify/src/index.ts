@@ -43,6 +43,5 @@ export {
   jobAccessToken,
   markReauthRequired,
   ReauthRequiredError,
-  tokenColumns,
-  tokenValues,
+  storeTokens,
 } from "./tokens.ts";
