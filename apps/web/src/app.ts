@@ -9,21 +9,25 @@ import { cronRoutes } from "./cron.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
 import { refuseCrossOriginCookieWrites } from "./session.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
 /**
- * The web app. `jobEvents` feeds the dashboard's live job updates (a web process has one);
- * `demoSignIn` adds demo mode's sign-in link.
+ * The web app. `trustProxy` hops of X-Forwarded-For decide the client IP (per-IP limits);
+ * `jobEvents` feeds the dashboard's live job updates (a web process has one); `demoSignIn` adds
+ * demo mode's sign-in link.
  */
 export function createApp(
   services: Services,
-  options: { jobEvents?: JobEvents; demoSignIn?: boolean } = {},
+  options: { trustProxy?: number; jobEvents?: JobEvents; demoSignIn?: boolean } = {},
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // A hop count, never `true`: only the addresses the operator's own proxies appended count.
+  app.set("trust proxy", options.trustProxy ?? 0);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -42,6 +46,7 @@ export function createApp(
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
   app.use(
     "/trpc",
     createExpressMiddleware({

@@ -9,6 +9,8 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((value) => value === "true"),
+  /** Reverse proxies in front of the web process whose X-Forwarded-For is trusted (hop count). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type WebEnv = z.infer<typeof schema>;

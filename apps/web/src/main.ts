@@ -7,7 +7,11 @@ import { readWebEnv } from "./env.ts";
 await runService("web", async (services) => {
   const web = readWebEnv();
   const jobEvents = await listenForJobChanges(services.db.url, services.log);
-  const app = createApp(services, { jobEvents, demoSignIn: web.DEMO_MODE });
+  const app = createApp(services, {
+    jobEvents,
+    trustProxy: web.TRUST_PROXY,
+    demoSignIn: web.DEMO_MODE,
+  });
   const server = app.listen(web.PORT, web.HOST);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const { port } = server.address() as AddressInfo;

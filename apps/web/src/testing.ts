@@ -9,6 +9,7 @@ import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { afterAll, expect } from "vitest";
 import { createApp } from "./app.ts";
+import { readWebEnv } from "./env.ts";
 
 export { testSecrets };
 
@@ -27,7 +28,10 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const jobEvents = await listenForJobChanges(db.url, log);
   const services = testServices(db, { APP_URL: url, ...overrides }, log);
-  server.on("request", createApp(services, { ...options, jobEvents }));
+  server.on(
+    "request",
+    createApp(services, { ...options, jobEvents, trustProxy: readWebEnv(overrides).TRUST_PROXY }),
+  );
   afterAll(async () => {
     const closed = new Promise((resolve) => server.close(resolve));
     await jobEvents.close();

@@ -1,7 +1,7 @@
 export { authenticate, sameSecret, type User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";
-export { consumeRateLimit } from "./rate-limit.ts";
+export { consumeRateLimit, ipKey } from "./rate-limit.ts";
 export {
   type AppRouter,
   appRouter,

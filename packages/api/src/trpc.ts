@@ -24,6 +24,8 @@ export interface ProcedureMeta {
     headers?: Record<string, string>;
     /** The errors the procedure itself answers with (validation, auth and limits come along). */
     errors?: ApiErrorCode[];
+    /** The output is a page, `{data: [...], next}`, answered as it is (not inside `data`). */
+    paged?: boolean;
   };
   auth?: "user";
   rateLimit?: RateLimitName;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@roestify/db";
-import type { AdminClient } from "@roestify/shopify";
+import { type AdminClient, pushConflicts } from "@roestify/shopify";
 import {
   inventoryLevelsAtLocationQuery,
   inventorySetQuantitiesMutation,
@@ -67,7 +67,9 @@ export async function pushInventory(
     if (stale.length === 0) return { pushed, conflicts: 0 };
     if (round >= staleRetries) {
       await markConflict(db, stale);
-      return { pushed, conflicts: new Set(stale.map((target) => target.item_id)).size };
+      const conflicts = new Set(stale.map((target) => target.item_id)).size;
+      pushConflicts.inc(conflicts);
+      return { pushed, conflicts };
     }
     await catchUp();
     await refreshLevels(db, client, connectionId, stale);

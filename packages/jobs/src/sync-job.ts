@@ -61,8 +61,9 @@ export async function isRunning(db: Queryable, id: string): Promise<boolean> {
 }
 
 /**
- * Records a failed attempt. `final` (the last attempt, or an error no retry can fix) marks the job
- * failed; otherwise it stays running until graphile-worker's retry picks it up again.
+ * Records a failed attempt with the sentence people read. `final` (the last attempt, or an error
+ * no retry can fix) marks the job failed; otherwise it stays running until graphile-worker's
+ * retry picks it up again.
  */
 export async function recordFailure(
   db: Queryable,
@@ -81,8 +82,8 @@ export async function recordFailure(
 }
 
 /**
- * An error as people may read it in `last_error`: its message without anything secret (tokens
- * like `shpat_…`, query strings of signed result URLs).
+ * An error for the log (never for people): its message without anything secret (tokens like
+ * `shpat_…`, query strings of signed result URLs).
  */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
