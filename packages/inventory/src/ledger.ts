@@ -32,8 +32,11 @@ export async function adoptVariantSkus(db: Queryable, connectionId: string): Pro
   );
 }
 
-/** The source reference of a SKU's opening balance adopted from the connection's shop. */
-const openingRef = (item: string) => `'opening_balance:' || $1 || ':' || ${item}`;
+/**
+ * The source reference of a SKU's opening balance adopted from the connection's shop (`$1`, the
+ * connection's id).
+ */
+export const openingRef = (item: string) => `'opening_balance:' || $1 || ':' || ${item}`;
 
 /**
  * Whether an event (its sequence `seq` and Shopify's time `at`) is already in the quantity an

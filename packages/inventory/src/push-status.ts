@@ -1,4 +1,5 @@
 import type { Queryable } from "@roestify/db";
+import { openingRef } from "./ledger.ts";
 import { skuMappingSql } from "./mapping.ts";
 
 /** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
@@ -26,7 +27,9 @@ export interface PushTarget {
 
 /**
  * What each mapped variant of the connection's SKUs should show at the inventory location, for
- * the SKUs where one of them differs; nothing while the connection's pushes are paused.
+ * the SKUs where one of them differs; nothing while the connection's pushes are paused, and
+ * nothing for a SKU whose opening balance from this shop is not adopted yet (a packaging booked
+ * while the first sync runs would otherwise overwrite the shop's live quantity).
  */
 const pushTargetsSql = `
   WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
@@ -40,7 +43,9 @@ const pushTargetsSql = `
     JOIN inventory_items i ON i.id = m.item_id
     LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
+    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
+      AND EXISTS (SELECT 1 FROM inventory_movements x
+                  WHERE x.organization_id = i.organization_id AND x.source_ref = ${openingRef("i.id")}))
   SELECT item_id, sku, inventory_item_id, location_id, shopify_available, target, push_status
   FROM targets WHERE differs ORDER BY item_id`;
 
