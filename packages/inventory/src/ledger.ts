@@ -114,7 +114,11 @@ async function openBalances(db: Queryable, connectionId: string): Promise<void> 
          AND NOT EXISTS (SELECT 1 FROM inventory_movements x
            WHERE x.organization_id = m.organization_id AND x.source_ref = ${openingRef("m.item_id")})
        GROUP BY m.organization_id, m.item_id
-       RETURNING covers_until
+       RETURNING inventory_item_id, covers_until
+     ),
+     adopted AS (
+       UPDATE inventory_items SET opening_connection_id = $1
+       WHERE id IN (SELECT inventory_item_id FROM opening)
      )
      -- Orders changed after the levels were read are not in them: they wait for the booking.
      INSERT INTO ledger_pending_orders (connection_id, order_id)

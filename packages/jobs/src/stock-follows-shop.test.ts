@@ -91,4 +91,24 @@ describe("stock that follows the shop", () => {
     expect(shopifyAvailable()).toBe(start);
     expect((await roestify())?.available).toBe(start);
   });
+
+  it("books every line item of a refund of more than 25 (read a page at a time)", async () => {
+    const start = shopifyAvailable() as number;
+    const order = simulator.placeOrder(shop, {
+      lineItems: Array.from({ length: 30 }, () => ({ variantId, quantity: 1 })),
+    });
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 30);
+    simulator.refundOrder(shop, order.id, {
+      lineItems: order.lineItems.map((line) => ({
+        lineItemId: line.id,
+        quantity: 1,
+        restockType: "CANCEL" as const,
+      })),
+    });
+    await sync("incremental_sync");
+    await sync("full_sync");
+    expect(shopifyAvailable()).toBe(start);
+    expect((await roestify())?.available).toBe(start);
+  });
 });
