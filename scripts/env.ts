@@ -1,4 +1,4 @@
-import { parseEnv } from "@roestify/db";
+import { ConfigError, parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
@@ -11,6 +11,13 @@ const schema = z.object({
 /** What `pnpm start` needs to decide; web and worker validate the rest themselves. */
 export function readStartEnv(source: NodeJS.ProcessEnv = process.env) {
   const env = parseEnv(schema, source);
+  // Demo mode generates its own secrets: over a real database it would make its tokens
+  // unreadable and hand out a month-long login to it.
+  if (env.DATABASE_URL && !env.SHOPIFY_API_KEY) {
+    throw new ConfigError(
+      "SHOPIFY_API_KEY: is required with DATABASE_URL (demo mode runs on the embedded database only)",
+    );
+  }
   return { ...env, demo: !env.SHOPIFY_API_KEY };
 }
 

@@ -1,4 +1,4 @@
-import { appRouter } from "@roestify/api";
+import { appRouter, toApiError } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
@@ -6,7 +6,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { cronRoutes } from "./cron.ts";
-import { errorHandler, notFound } from "./errors.ts";
+import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
@@ -37,6 +37,11 @@ export function createApp(services: Services) {
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => requestContext(services, req),
+      // One request may not multiply into hundreds of procedure calls.
+      maxBatchSize: 10,
+      onError: ({ error, req }) => {
+        if (toApiError(error).status >= 500) logRequestFailure(services.log, req, error);
+      },
     }),
   );
   app.use(oauthRoutes(services));

@@ -1,17 +1,10 @@
-import { timingSafeEqual } from "node:crypto";
-import { ApiError } from "@roestify/api";
+import { ApiError, sameSecret } from "@roestify/api";
 import { runQueueTickAndJobs } from "@roestify/jobs";
 import type { Services } from "@roestify/runtime";
 import { type RequestHandler, Router } from "express";
 
 // Stop picking up jobs after this long, so the request ends within a typical 60 s cron timeout.
 const tickBudgetMs = 50_000;
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** `GET|POST /cron/shopify-queue`: one queue tick, for schedulers outside this deployment. */
 export function cronRoutes(services: Services) {

@@ -1,6 +1,6 @@
 import { ApiError, toApiError } from "@roestify/api";
 import type { Logger } from "@roestify/runtime";
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 
 export const notFound: RequestHandler = () => {
   throw new ApiError("not_found");
@@ -10,7 +10,7 @@ export const notFound: RequestHandler = () => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const apiError = fromBodyParser(error) ?? toApiError(error);
-    if (apiError.status >= 500) log.error({ err: error, url: req.path }, "request failed");
+    if (apiError.status >= 500) logRequestFailure(log, req, error);
     res.status(apiError.status).set(apiError.headers).json(apiError.toBody());
   };
 }
@@ -24,4 +24,9 @@ function fromBodyParser(error: { type?: string }): ApiError | undefined {
     return new ApiError("invalid_request");
   }
   return undefined;
+}
+
+/** An unexpected error, logged once with the request's id; the client sees `internal_error`. */
+export function logRequestFailure(log: Logger, req: Request, error: unknown): void {
+  log.error({ err: error, reqId: req.id, path: req.path }, "request failed");
 }

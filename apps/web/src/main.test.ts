@@ -35,6 +35,17 @@ describe("start-up configuration", () => {
     ]);
   });
 
+  it("refuses secrets under 32 characters and a Shopify origin other than this machine", () => {
+    expect(startWeb({ ...testSecrets, AUTH_JWT_SECRET: "x".repeat(31) }).lines).toEqual([
+      "web: configuration error: AUTH_JWT_SECRET: must be at least 32 characters",
+    ]);
+    expect(
+      startWeb({ ...testSecrets, SHOPIFY_API_ORIGIN: "https://shopify.example.com" }).lines,
+    ).toEqual([
+      expect.stringMatching(/^web: configuration error: SHOPIFY_API_ORIGIN: must be a loopback/),
+    ]);
+  });
+
   it("names SHOPIFY_API_KEY when a single process is started without it", () => {
     const { SHOPIFY_API_KEY: _, ...withoutKey } = testSecrets;
     expect(startWeb(withoutKey).lines).toEqual([

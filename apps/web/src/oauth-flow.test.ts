@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { decryptToken, encryptSql } from "@roestify/db";
 import { createLogger } from "@roestify/runtime";
@@ -5,8 +8,10 @@ import { accessTokenFor, jobAccessToken, ReauthRequiredError } from "@roestify/s
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  consentTo,
   insertConnection,
   installApp,
+  oauthCallback,
   readEnvelope,
   signedCallbackQuery,
   signUserToken,
@@ -21,6 +26,8 @@ const simulator = await start({
   shops: [
     { domain: shop, seed: 7, products: 3, customers: 2, orders: 2, locations: 3 },
     { domain: "zweiter-shop.myshopify.com", seed: 8, products: 1, customers: 1, orders: 1 },
+    { domain: "wettlauf.myshopify.com", seed: 9, products: 1, customers: 1, orders: 1 },
+    { domain: "ausfall.myshopify.com", seed: 10, products: 1, customers: 1, orders: 1 },
   ],
 });
 afterAll(() => simulator.close());
@@ -40,6 +47,34 @@ const { url, db, services } = await startTestApp(
 );
 
 const install = (org: string, shopDomain = shop) => installApp(url, org, shopDomain);
+
+/** Shopify's token endpoint seen through a proxy that runs `meanwhile` before it answers. */
+async function startRefreshProxy(meanwhile: () => Promise<unknown>) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.url === "/admin/oauth/access_token") await meanwhile();
+    const answer = await fetch(`${simulator.url}${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function waitFor(condition: () => Promise<boolean>) {
+  for (let tries = 0; !(await condition()); tries++) {
+    if (tries === 500) throw new Error("condition not reached in 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const connectionOf = async (org: string) =>
   (await db.pool.query("SELECT * FROM shopify_connections WHERE organization_id = $1", [org]))
@@ -159,6 +194,37 @@ describe("connecting a shop through OAuth", () => {
     expect(await connectionOf("org-intruder")).toBeUndefined();
   });
 
+  it("gives a shop two organisations connect at the same moment to one, the other is refused", async () => {
+    const race = "wettlauf.myshopify.com";
+    const callbacks = [
+      await consentTo(url, "org-race-a", race),
+      await consentTo(url, "org-race-b", race),
+    ];
+    // Both callbacks are held inside their last step until both are there: a real overlap.
+    const holder = await db.pool.connect();
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE shopify_locations IN EXCLUSIVE MODE");
+    const results = Promise.all(callbacks.map((callback) => oauthCallback(url, callback)));
+    await waitFor(async () => {
+      const waiting = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted
+         AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`,
+      );
+      return (waiting.rows[0]?.n ?? 0) >= 2;
+    });
+    await holder.query("COMMIT");
+    holder.release();
+    expect((await results).map((result) => result.location).sort()).toEqual([
+      "/dashboard/settings?tab=shopify&shopify=connected",
+      "/dashboard/settings?tab=shopify&shopify=error&reason=shop_already_connected",
+    ]);
+    const owners = await db.pool.query(
+      "SELECT organization_id FROM shopify_connections WHERE shop = $1",
+      [race],
+    );
+    expect(owners.rowCount).toBe(1);
+  });
+
   it("reports a refused token exchange and stores nothing", async () => {
     simulator.failNextTokenExchange("zweiter-shop.myshopify.com");
     const result = await install("org-refused", "zweiter-shop.myshopify.com");
@@ -235,6 +301,29 @@ describe("access tokens for later Shopify calls", () => {
     // Fresh again: no further refresh.
     expect(await accessTokenFor(db, services.shopify, id)).toBe(first);
     expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it("keeps the rotated pair when the session holding the refresh's lock is lost meanwhile", async () => {
+    expect((await install("org-lost-session", "ausfall.myshopify.com")).location).toContain(
+      "connected",
+    );
+    const { id } = await connectionOf("org-lost-session");
+    await expireNow("org-lost-session");
+    // Shopify rotates the pair while the database session that waits for it is terminated.
+    const proxy = await startRefreshProxy(() =>
+      db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND (locktype = 'advisory' OR (relation = 'shopify_connections'::regclass AND mode = 'RowShareLock'))`,
+      ),
+    );
+    const through = { ...services.shopify, SHOPIFY_API_ORIGIN: proxy.url };
+    const rotated = await accessTokenFor(db, through, id).catch(() => undefined);
+    await proxy.close();
+    // The connection goes on with the new pair, without asking the merchant again.
+    const token = await accessTokenFor(db, services.shopify, id);
+    expect(token).toBe(rotated);
+    expect((await connectionOf("org-lost-session")).status).toBe("active");
   });
 
   it("marks the connection reauth_required when Shopify refuses the refresh", async () => {

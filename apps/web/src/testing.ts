@@ -84,6 +84,11 @@ export const noRows = Object.fromEntries(mirrorTables.map((table) => [table, 0])
 
 /** What a merchant does: ask for the URL, open Shopify's consent page, click Installieren. */
 export async function installApp(url: string, org: string, shopDomain: string) {
+  return oauthCallback(url, await consentTo(url, org, shopDomain));
+}
+
+/** Up to the consent: where Shopify sends the browser back to (the OAuth callback). */
+export async function consentTo(url: string, org: string, shopDomain: string) {
   const authorization = await signUserToken({ org, sub: `${org}-owner` });
   const authorize = await readEnvelope(
     await fetch(`${url}/api/v1/shopify/oauth/authorize?shop=${shopDomain}`, {
@@ -109,6 +114,11 @@ export async function installApp(url: string, org: string, shopDomain: string) {
   expect(installed.status).toBe(302);
   const callbackUrl = new URL(installed.headers.get("location") as string);
   expect(callbackUrl.pathname).toBe("/api/v1/shopify/oauth/callback");
+  return callbackUrl;
+}
+
+/** The browser arriving at the app's OAuth callback. */
+export async function oauthCallback(url: string, callbackUrl: URL) {
   const callback = await fetch(`${url}${callbackUrl.pathname}${callbackUrl.search}`, {
     redirect: "manual",
   });

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { testSecrets } from "@roestify/runtime/testing";
 import { describe, expect, it } from "vitest";
 import { readWorkerEnv, workerPoolSize } from "./env.ts";
 
@@ -14,5 +17,24 @@ describe("worker configuration", () => {
   it("refuses a concurrency outside 1..32", () => {
     expect(() => readWorkerEnv({ WORKER_CONCURRENCY: "0" })).toThrow(/WORKER_CONCURRENCY/);
     expect(() => readWorkerEnv({ WORKER_CONCURRENCY: "33" })).toThrow(/WORKER_CONCURRENCY/);
+  });
+});
+
+describe("worker start-up", () => {
+  it("stops with one line naming a weak secret or a Shopify origin off this machine", () => {
+    const start = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [fileURLToPath(new URL("./main.ts", import.meta.url))], {
+        env: { PATH: process.env.PATH ?? "", ...testSecrets, ...env },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+    const weak = start({ CRON_SECRET: "cron" });
+    expect([weak.status, weak.stderr.trim()]).toEqual([
+      1,
+      "worker: configuration error: CRON_SECRET: must be at least 32 characters",
+    ]);
+    expect(start({ SHOPIFY_API_ORIGIN: "http://shopify.example.com" }).stderr.trim()).toMatch(
+      /^worker: configuration error: SHOPIFY_API_ORIGIN: must be a loopback origin[^\n]*$/,
+    );
   });
 });

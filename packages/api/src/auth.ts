@@ -1,4 +1,4 @@
-import { webcrypto } from "node:crypto";
+import { createHash, timingSafeEqual, webcrypto } from "node:crypto";
 import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
@@ -8,11 +8,14 @@ export interface User {
   organizationId: string;
 }
 
-const claims = z.object({
-  sub: z.string().min(1),
-  org: z.string().min(1),
-  exp: z.number(),
-});
+// An id is stored (organizations.id) and logged: bounded, and free of control characters.
+const id = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^\P{Cc}+$/u);
+
+const claims = z.object({ sub: id, org: id, exp: z.number() });
 
 const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
@@ -55,4 +58,13 @@ export async function authenticate(
     }
     throw error;
   }
+}
+
+/**
+ * Whether a presented secret equals the expected one, in time independent of both: the SHA-256
+ * digests are compared, so neither the contents nor the length leak.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

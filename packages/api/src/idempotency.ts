@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Queryable } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
+import { protectedProcedure } from "./trpc.ts";
 
 /** The `Idempotency-Key` header: 1–255 visible ASCII characters; an empty header is no key. */
 export const idempotencyKey = z.preprocess(
@@ -11,6 +12,20 @@ export const idempotencyKey = z.preprocess(
     .regex(/^[\x21-\x7e]{1,255}$/, "1 bis 255 sichtbare ASCII-Zeichen")
     .optional(),
 );
+
+/**
+ * A signed-in procedure that takes an `Idempotency-Key` (input field `idempotencyKey`), with the
+ * body as it was sent (`ctx.requestBody`, without the key): a repetition must send the same JSON
+ * value, not one that validates to the same input (trimmed, or with other unknown fields).
+ */
+export const keyedProcedure = protectedProcedure.use(async ({ getRawInput, next }) => {
+  const raw = await getRawInput();
+  const requestBody =
+    raw !== null && typeof raw === "object" && !Array.isArray(raw)
+      ? Object.fromEntries(Object.entries(raw).filter(([name]) => name !== "idempotencyKey"))
+      : raw;
+  return next({ ctx: { requestBody } });
+});
 
 /** A JSON value in one spelling (object keys sorted): equal values hash equal, whatever their bytes. */
 const canonicalJson = (value: unknown) =>

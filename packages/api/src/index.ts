@@ -1,4 +1,4 @@
-export type { User } from "./auth.ts";
+export { sameSecret, type User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";
 export { consumeRateLimit } from "./rate-limit.ts";

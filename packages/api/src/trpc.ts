@@ -62,12 +62,22 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError("internal_error");
 }
 
+/**
+ * tRPC's error shape carrying only the contract's error: the German message, never an internal
+ * error's text (PostgreSQL's, a stack). Unexpected errors are logged by the adapter's `onError`.
+ */
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
+    isDev: false,
     errorFormatter({ shape, error }) {
-      return { ...shape, data: { ...shape.data, apiError: toApiError(error).toBody().error } };
+      const apiError = toApiError(error).toBody().error;
+      return {
+        code: shape.code,
+        message: apiError.message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, apiError },
+      };
     },
   });
 

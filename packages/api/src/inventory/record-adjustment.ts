@@ -3,8 +3,7 @@ import { transaction } from "@roestify/db";
 import { bookMovement, lockSku } from "@roestify/inventory";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
-import { idempotencyKey, performOnce } from "../idempotency.ts";
-import { protectedProcedure } from "../trpc.ts";
+import { idempotencyKey, keyedProcedure, performOnce } from "../idempotency.ts";
 import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const adjustmentReasons = ["correction", "write_off", "stocktake", "sample"] as const;
@@ -35,7 +34,7 @@ export const recordAdjustmentInput = z
  * the difference; none when there is none). Stock never goes below 0 by an adjustment: the SKU's
  * row stays locked from reading its balance to booking, so concurrent changes cannot slip in.
  */
-export const recordAdjustment = protectedProcedure
+export const recordAdjustment = keyedProcedure
   .meta({
     rest: {
       method: "POST",
@@ -51,31 +50,37 @@ export const recordAdjustment = protectedProcedure
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>
-      performOnce(tx, organizationId, key, { operation: "adjustment", body }, async () => {
-        const item = await lockSku(tx, organizationId, body.sku);
-        if (!item) throw new ApiError("not_found", { message: "Diese SKU ist nicht bekannt." });
-        const delta = body.delta ?? (body.counted as number) - item.available;
-        if (delta < 0 && item.available + delta < 0) {
-          throw new ApiError("insufficient_stock", { details: { available: item.available } });
-        }
-        const booked =
-          delta === 0
-            ? { movementId: null, available: item.available }
-            : await bookMovement(tx, {
-                organizationId,
-                itemId: item.id,
-                kind: "adjustment",
-                delta,
-                sourceRef: `adjustment:${randomUUID()}`,
-                reason: body.reason,
-                note: body.note,
-              });
-        return {
-          movement_id: booked.movementId,
-          sku: body.sku,
-          available: booked.available,
-          push: await queuePush(tx, ctx.user, item.id),
-        } satisfies StockChange;
-      }),
+      performOnce(
+        tx,
+        organizationId,
+        key,
+        { operation: "adjustment", body: ctx.requestBody },
+        async () => {
+          const item = await lockSku(tx, organizationId, body.sku);
+          if (!item) throw new ApiError("not_found", { message: "Diese SKU ist nicht bekannt." });
+          const delta = body.delta ?? (body.counted as number) - item.available;
+          if (delta < 0 && item.available + delta < 0) {
+            throw new ApiError("insufficient_stock", { details: { available: item.available } });
+          }
+          const booked =
+            delta === 0
+              ? { movementId: null, available: item.available }
+              : await bookMovement(tx, {
+                  organizationId,
+                  itemId: item.id,
+                  kind: "adjustment",
+                  delta,
+                  sourceRef: `adjustment:${randomUUID()}`,
+                  reason: body.reason,
+                  note: body.note,
+                });
+          return {
+            movement_id: booked.movementId,
+            sku: body.sku,
+            available: booked.available,
+            push: await queuePush(tx, ctx.user, item.id),
+          } satisfies StockChange;
+        },
+      ),
     );
   });

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import { transaction } from "@roestify/db";
 import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
-import { idempotencyKey, performOnce } from "../idempotency.ts";
-import { protectedProcedure } from "../trpc.ts";
+import { idempotencyKey, keyedProcedure, performOnce } from "../idempotency.ts";
 import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
@@ -19,7 +18,7 @@ export const recordPackagingInput = z.object({
  * A packaging run: Roestify's stock of the SKU (made if new) rises, and the new quantity is
  * queued for Shopify. The packaging's reference is kept as the movement's note.
  */
-export const recordPackaging = protectedProcedure
+export const recordPackaging = keyedProcedure
   .meta({
     rest: {
       method: "POST",
@@ -35,23 +34,29 @@ export const recordPackaging = protectedProcedure
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
     const { organizationId } = ctx.user;
     return transaction(ctx.db.pool, (tx) =>
-      performOnce(tx, organizationId, key, { operation: "packaging", body }, async () => {
-        const item = await lockOrCreateSku(tx, organizationId, body.sku);
-        const booked = await bookMovement(tx, {
-          organizationId,
-          itemId: item.id,
-          kind: "packaging",
-          delta: body.quantity,
-          sourceRef: `packaging:${randomUUID()}`,
-          occurredAt: body.packaged_at,
-          note: body.reference,
-        });
-        return {
-          movement_id: booked.movementId,
-          sku: body.sku,
-          available: booked.available,
-          push: await queuePush(tx, ctx.user, item.id),
-        } satisfies StockChange;
-      }),
+      performOnce(
+        tx,
+        organizationId,
+        key,
+        { operation: "packaging", body: ctx.requestBody },
+        async () => {
+          const item = await lockOrCreateSku(tx, organizationId, body.sku);
+          const booked = await bookMovement(tx, {
+            organizationId,
+            itemId: item.id,
+            kind: "packaging",
+            delta: body.quantity,
+            sourceRef: `packaging:${randomUUID()}`,
+            occurredAt: body.packaged_at,
+            note: body.reference,
+          });
+          return {
+            movement_id: booked.movementId,
+            sku: body.sku,
+            available: booked.available,
+            push: await queuePush(tx, ctx.user, item.id),
+          } satisfies StockChange;
+        },
+      ),
     );
   });

@@ -1,12 +1,11 @@
 import { mapSku } from "@roestify/inventory";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
+import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { sku } from "./stock-change.ts";
 
-const variantGid = z
-  .string()
-  .regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "keine ProductVariant-GID");
+const variantGid = shopifyGid("ProductVariant");
 
 export const setMappingInput = z.object({
   sku,

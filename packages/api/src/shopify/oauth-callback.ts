@@ -96,6 +96,11 @@ async function connect(services: Services, query: URLSearchParams) {
   const locations = listed.value;
 
   await transaction(db.pool, async (tx) => {
+    // Connects of one shop take turns: the second sees the first's connection (a row lock
+    // cannot guard a row that does not exist yet).
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('shopify_connect'), hashtext($1))", [
+      shop,
+    ]);
     await assertShopAvailable(tx, shop, state.organization_id);
     const connectionId = await saveConnection(tx, {
       organizationId: state.organization_id,

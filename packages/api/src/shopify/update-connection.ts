@@ -2,15 +2,13 @@ import { transaction } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
+import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { connectionSchema, readConnection } from "./views.ts";
 
 export const updateConnectionInput = z
   .object({
-    inventory_location_id: z
-      .string()
-      .regex(/^gid:\/\/shopify\/Location\/\d+$/, "keine Location-GID")
-      .optional(),
+    inventory_location_id: shopifyGid("Location").optional(),
     inventory_push_enabled: z.boolean().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, "nichts zu ändern");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { startClusterProcess } from "../cluster-process.ts";
+import { passwordFile } from "../embedded.ts";
 import { startEmbeddedPostgres } from "../index.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "roestify-signal-pg-"));
@@ -40,6 +41,7 @@ const shutDown = async (signal: string) => {
   console.log(`after ${signal}: ${cluster ? await query(cluster.url) : "ok"}`);
   await cluster?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(passwordFile(dataDir), { force: true });
   process.exit(0);
 };
 process.once("SIGTERM", shutDown);

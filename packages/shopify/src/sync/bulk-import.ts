@@ -103,7 +103,7 @@ async function importOnce(run: SyncRun, url: string, direct: boolean): Promise<v
   try {
     const rows: [RowTarget, Row][] = [];
     const collect = (target: RowTarget, row: Row) => rows.push([target, row]);
-    for await (const lines of readJsonl(url)) {
+    for await (const lines of readJsonl(url, { ...run.settings.download, signal: run.signal })) {
       run.signal.throwIfAborted();
       for (const { node, text } of lines) emitMirrorRows(node, collect, text);
       for (const [target, row] of rows) {

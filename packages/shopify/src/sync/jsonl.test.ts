@@ -2,7 +2,13 @@ import { once } from "node:events";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { ExpiredResultError, readJsonl, TruncatedDownloadError } from "./jsonl.ts";
+import {
+  type DownloadOptions,
+  ExpiredResultError,
+  readJsonl,
+  TruncatedDownloadError,
+  UnsafeDownloadError,
+} from "./jsonl.ts";
 
 const lines = [
   { id: "gid://shopify/Product/1", title: "Brasil Sul de Minas – Röstung 😀" },
@@ -41,6 +47,21 @@ const answers: Record<string, (res: ServerResponse) => void | Promise<void>> = {
     res.writeHead(200);
     res.end(file.slice(0, file.length - 10));
   },
+  // Headers, a first line, then nothing more: a stalled server.
+  "/stall": (res) => {
+    res.writeHead(200, { "content-length": Buffer.byteLength(file) });
+    res.write(`${JSON.stringify(lines[0])}\n`);
+  },
+  // Never answers at all.
+  "/silent": () => {},
+  "/elsewhere": (res) => {
+    res.writeHead(302, { location: `http://localhost:${port()}/complete` });
+    res.end();
+  },
+  "/moved": (res) => {
+    res.writeHead(301, { location: "/complete" });
+    res.end();
+  },
   "/expired": (res) => {
     res.writeHead(403, { "content-type": "application/xml" });
     res.end("<Error><Code>ExpiredToken</Code></Error>");
@@ -50,15 +71,16 @@ const answers: Record<string, (res: ServerResponse) => void | Promise<void>> = {
 const server = createServer((req, res) => answers[req.url ?? ""]?.(res));
 server.listen(0, "127.0.0.1");
 await once(server, "listening");
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const port = () => (server.address() as AddressInfo).port;
+const base = `http://127.0.0.1:${port()}`;
 afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
 
-async function read(path: string) {
+async function read(path: string, options: DownloadOptions = {}) {
   const nodes = [];
-  for await (const lines of readJsonl(`${base}${path}`)) {
+  for await (const lines of readJsonl(`${base}${path}`, { allowLoopbackHttp: true, ...options })) {
     for (const { node, text } of lines) {
       expect(JSON.parse(text)).toEqual(node);
       nodes.push(node);
@@ -90,5 +112,34 @@ describe("readJsonl", () => {
 
   it("tells an expired result link from a failed download", async () => {
     await expect(read("/expired")).rejects.toBeInstanceOf(ExpiredResultError);
+  });
+
+  it("fetches only https, and plain http only to this machine in development", async () => {
+    await expect(read("/complete", { allowLoopbackHttp: false })).rejects.toBeInstanceOf(
+      UnsafeDownloadError,
+    );
+    const remote = readJsonl("http://storage.example.com/result.jsonl", {
+      allowLoopbackHttp: true,
+    });
+    await expect(remote.next()).rejects.toBeInstanceOf(UnsafeDownloadError);
+  });
+
+  it("follows a redirect within the host, never to another host", async () => {
+    expect(await read("/moved")).toEqual(lines);
+    await expect(read("/elsewhere")).rejects.toThrow(/another host/);
+  });
+
+  it("gives up on a server that does not answer or stops sending", async () => {
+    const timeouts = { connectTimeoutMs: 200, idleTimeoutMs: 200 };
+    await expect(read("/silent", timeouts)).rejects.toThrow(/no answer for 200 ms/);
+    await expect(read("/stall", timeouts)).rejects.toThrow(/no data for 200 ms/);
+    await expect(read("/stall", timeouts)).rejects.toBeInstanceOf(TruncatedDownloadError);
+  });
+
+  it("stops when its job is cancelled", async () => {
+    const cancel = new AbortController();
+    const cancelled = new Error("job cancelled");
+    setTimeout(() => cancel.abort(cancelled), 100);
+    await expect(read("/stall", { signal: cancel.signal })).rejects.toBe(cancelled);
   });
 });

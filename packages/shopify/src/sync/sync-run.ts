@@ -1,6 +1,7 @@
 import type { Database, MirrorTable, Queryable } from "@roestify/db";
 import type { AdminClient } from "../admin-client.ts";
 import type { BulkFinished } from "./bulk-operation.ts";
+import { type DownloadOptions, defaultDownloadOptions } from "./jsonl.ts";
 
 export interface SyncSettings {
   /** Shortest interval between polls of a running bulk operation (see `awaitBulkOperation`). */
@@ -14,6 +15,8 @@ export interface SyncSettings {
   maxDownloadRetries: number;
   /** From this many changes on, an incremental sync reads a resource by bulk operation. */
   bulkChangeThreshold: number;
+  /** How bulk result files are downloaded (timeouts; loopback http in development). */
+  download: Required<Omit<DownloadOptions, "signal">>;
 }
 
 export const defaultSyncSettings: SyncSettings = {
@@ -23,6 +26,7 @@ export const defaultSyncSettings: SyncSettings = {
   maxBulkRestarts: 3,
   maxDownloadRetries: 3,
   bulkChangeThreshold: 10_000,
+  download: defaultDownloadOptions,
 };
 
 /** JSON the job keeps between attempts (`shopify_sync_jobs.state`). */

@@ -1,0 +1,53 @@
+import * as crypto from "node:crypto";
+import { SignJWT } from "jose";
+import { describe, expect, it, vi } from "vitest";
+import { authenticate, sameSecret } from "./auth.ts";
+
+vi.mock("node:crypto", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:crypto")>();
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
+
+describe("sameSecret", () => {
+  it("compares fixed-length digests, so a wrong length takes the same path as a wrong value", () => {
+    const expected = "cron-secret-0123456789abcdef0123456789";
+    const compare = vi.mocked(crypto.timingSafeEqual);
+    compare.mockClear();
+    expect(sameSecret(expected, expected)).toBe(true);
+    expect(sameSecret("x", expected)).toBe(false);
+    expect(sameSecret(`${expected}x`, expected)).toBe(false);
+    expect(compare).toHaveBeenCalledTimes(3);
+    for (const [a, b] of compare.mock.calls) {
+      expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
+    }
+  });
+});
+
+describe("authenticate", () => {
+  const secret = new TextEncoder().encode("test-jwt-secret-0123456789abcdef0123456789");
+  const bearer = async (claims: { sub: string; org: string }) =>
+    `Bearer ${await new SignJWT({ org: claims.org })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(claims.sub)
+      .setExpirationTime("1h")
+      .sign(secret)}`;
+
+  it("accepts ids of 1–255 characters", async () => {
+    const org = "ö".repeat(255);
+    expect(await authenticate(await bearer({ sub: "u", org }), secret)).toEqual({
+      id: "u",
+      organizationId: org,
+    });
+  });
+
+  it.each([
+    ["an org of 6,000 characters", { sub: "u", org: "o".repeat(6000) }],
+    ["an org of 256 characters", { sub: "u", org: "o".repeat(256) }],
+    ["a NUL in org", { sub: "u", org: "org\u0000" }],
+    ["a line break in sub", { sub: "user\nforged", org: "o" }],
+  ])("refuses %s with 401", async (_, claims) => {
+    await expect(authenticate(await bearer(claims), secret)).rejects.toMatchObject({
+      code: "unauthorized",
+    });
+  });
+});
