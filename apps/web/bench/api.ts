@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encryptSql, parseEnv, prepareDatabase, startEmbeddedPostgres } from "@roestify/db";
+import { testSecrets } from "@roestify/runtime/testing";
 import autocannon from "autocannon";
 import express from "express";
 import { SignJWT } from "jose";
@@ -38,13 +39,8 @@ const env = parseEnv(
 
 const ports = { postgres: 3155, web: 3156, bare: 3157 };
 const organizationId = "bench-roesterei";
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' configuration: a throwaway database, nothing of it leaves this machine.
+const secrets = testSecrets;
 
 if (env.BENCH_ROLE === "bare") await serveBare(env.BENCH_DATABASE_URL as string);
 else await main();
@@ -199,17 +195,41 @@ interface Result {
   cpuMsPerRequest: number;
 }
 
-/** CPU time (user + system, ms) of the processes, from /proc (Linux). */
-function cpuMs(pids: number[]): number {
-  const ticks = pids.map((pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0; // the process has ended
+/** CPU time (user + system, ms) of a process, from /proc (Linux); undefined once it has ended. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CPU time the processes spend from now until `stop`: sampled every 200 ms, so that a
+ * PostgreSQL backend that ends meanwhile (a pool closing an idle connection) still counts with
+ * its last figure, and one that starts counts from zero.
+ */
+function cpuMeter(pids: () => number[]) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  for (const pid of pids()) first.set(pid, cpuMs(pid) ?? 0);
+  const sample = () => {
+    for (const pid of pids()) {
+      const ms = cpuMs(pid);
+      if (ms !== undefined) last.set(pid, ms);
     }
-  });
-  return ticks.reduce((sum, n) => sum + n, 0) * 10;
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - (first.get(pid) ?? 0);
+      return total;
+    },
+  };
 }
 
 /** The postmaster and its children: the backends serving the pools, and its workers. */
@@ -231,15 +251,14 @@ async function measure(
   server: { pid: number; postmaster: number },
   authorization?: string,
 ): Promise<Result> {
-  const pids = [server.pid, ...postgresPids(server.postmaster)];
-  const before = cpuMs(pids);
+  const meter = cpuMeter(() => [server.pid, ...postgresPids(server.postmaster)]);
   const result = await autocannon({
     url,
     connections: env.BENCH_CONNECTIONS,
     duration: env.BENCH_SECONDS,
     headers: authorization ? { authorization } : {},
   });
-  const used = cpuMs(pids) - before;
+  const used = meter.stop();
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,

@@ -1,7 +1,14 @@
+import { createHmac } from "node:crypto";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { insertConnection, signedCallbackQuery, signUserToken, startTestApp } from "./testing.ts";
+import {
+  insertConnection,
+  signedCallbackQuery,
+  signUserToken,
+  startTestApp,
+  testSecrets,
+} from "./testing.ts";
 
 const { url, db } = await startTestApp();
 
@@ -184,6 +191,27 @@ describe("every answer validates against the document", () => {
     let limited = redirect;
     for (let i = 0; i < 10 && limited.status === 302; i++) limited = await callback();
     expect(limited.status).toBe(429);
+  });
+
+  it("webhooks", async () => {
+    const body = JSON.stringify({ id: 1 });
+    const deliver = (hmac: string) =>
+      call("POST", "/api/v1/shopify/webhooks", {
+        rawBody: body,
+        headers: {
+          "x-shopify-topic": "products/update",
+          "x-shopify-hmac-sha256": hmac,
+          "x-shopify-shop-domain": "niemand.myshopify.com",
+          "x-shopify-webhook-id": "w-1",
+          "x-shopify-event-id": "e-1",
+          "x-shopify-api-version": "2026-10",
+        },
+      });
+    const signed = createHmac("sha256", testSecrets.SHOPIFY_API_SECRET)
+      .update(body)
+      .digest("base64");
+    expect((await deliver(signed)).status).toBe(200);
+    expect((await deliver("falsch")).status).toBe(401);
   });
 
   it("inventory", async () => {

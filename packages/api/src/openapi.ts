@@ -177,8 +177,48 @@ function operation(route: RestRoute): ZodOpenApiOperationObject {
   };
 }
 
-/** The /api/v1 routes that are no procedure: the OAuth redirect target and this document. */
+/**
+ * The /api/v1 routes that are no procedure: the OAuth redirect target, Shopify's webhooks (their
+ * HMAC covers the raw body) and this document.
+ */
 const otherPaths: ZodOpenApiPathsObject = {
+  "/api/v1/shopify/webhooks": {
+    post: {
+      operationId: "shopify.webhook",
+      summary: "Webhooks von Shopify (jedes Topic; HMAC statt Anmeldung, bis 5 MB)",
+      tags: ["shopify"],
+      requestParams: {
+        header: z.object({
+          "X-Shopify-Topic": z.string(),
+          "X-Shopify-Hmac-Sha256": z.string(),
+          "X-Shopify-Shop-Domain": z.string(),
+          "X-Shopify-Webhook-Id": z.string(),
+          "X-Shopify-Event-Id": z.string().optional(),
+          "X-Shopify-Triggered-At": z.string().optional(),
+          "X-Shopify-API-Version": z.string(),
+        }),
+      },
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: z.looseObject({}) } },
+      },
+      responses: {
+        "200": {
+          description: "Angenommen (`accepted` false: dieses Ereignis war schon angenommen)",
+          content: {
+            "application/json": { schema: z.object({ data: z.object({ accepted: z.boolean() }) }) },
+          },
+        },
+        ...errorResponses([
+          "invalid_request",
+          "invalid_shop",
+          "unauthorized",
+          "payload_too_large",
+          "internal_error",
+        ]),
+      },
+    },
+  },
   "/api/v1/shopify/oauth/callback": {
     get: {
       operationId: "shopify.oauthCallback",
