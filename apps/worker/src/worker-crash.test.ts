@@ -89,5 +89,6 @@ describe("a worker killed in the middle of a full sync", () => {
       .requests({ shop })
       .filter((entry) => entry.operationName === "BulkOperationRunQuery" && entry.status === 200);
     expect(started).toHaveLength(4);
-  });
+    // Two worker processes start and a full sync runs: on a busy machine that takes over 30 s.
+  }, 90_000);
 });

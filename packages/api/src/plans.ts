@@ -1,4 +1,4 @@
-import type { Plan, Queryable } from "@roestify/db";
+import { type Plan, type Queryable, typed } from "@roestify/db";
 import { ApiError } from "./errors.ts";
 
 /** Manual syncs per UTC day; `null` is unlimited. */
@@ -10,10 +10,13 @@ export const manualSyncQuota: Record<Plan, number | null> = { free: 3, pro: 30, 
  * slot.
  */
 export async function useManualSync(db: Queryable, organizationId: string): Promise<void> {
-  const org = await db.query<{ plan: Plan }>("SELECT plan FROM organizations WHERE id = $1", [
-    organizationId,
-  ]);
-  const limit = manualSyncQuota[org.rows[0]?.plan ?? "free"];
+  const org = await typed(db)
+    .selectFrom("organizations")
+    .select("plan")
+    .where("id", "=", organizationId)
+    .$narrowType<{ plan: Plan }>()
+    .executeTakeFirst();
+  const limit = manualSyncQuota[org?.plan ?? "free"];
   const used = await db.query<{ manual_syncs: number }>(
     `INSERT INTO plan_usage (organization_id, day, manual_syncs)
      VALUES ($1, (now() AT TIME ZONE 'UTC')::date, 1)

@@ -1,5 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Kysely, PostgresDialect, type PostgresPool, type Selectable } from "kysely";
 import pg from "pg";
+import type { DB } from "./generated/kysely/types.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 // bigint columns (Shopify ids) come back as JS strings by default; numbers past 2^53 would be
@@ -7,13 +9,21 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 /** Anything that runs SQL: the pool, or one client inside a transaction. */
 export type Queryable = Pick<pg.ClientBase, "query">;
 
+/** Kysely over our tables: types generated from schema.prisma by prisma-kysely. */
+export type TypedSql = Kysely<DB>;
+
+/** A row of one of our tables as a SELECT returns it. */
+export type Row<Table extends keyof DB> = Selectable<DB[Table]>;
+
 export interface Database {
   /** The connection string (graphile-worker opens its own connections with it). */
   url: string;
-  /** Raw SQL for set-based work (mirror upserts, locks, pgcrypto). */
+  /** The process's one pool: raw SQL (COPY, locks, pgcrypto), Kysely and Prisma all use it. */
   pool: pg.Pool;
-  /** The typed client for ordinary reads and writes. */
+  /** The typed client for ordinary reads and writes of one row or a few. */
   prisma: PrismaClient;
+  /** Typed set-based SQL on the pool; inside a transaction, `typed(tx)`. */
+  sql: TypedSql;
   close(): Promise<void>;
 }
 
@@ -21,15 +31,37 @@ export function createDatabase(connectionString: string, options: { max?: number
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  // A client's own errors reject its queries; unhandled, they would crash the process (and
+  // graphile-worker, sharing the pool for its utilities, insists on the handler).
+  pool.on("connect", (client) => client.on("error", () => {}));
+  // Prisma's adapter takes the pool as it is (and leaves ending it to us).
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url: connectionString,
     pool,
     prisma,
+    sql: typed(pool),
     async close() {
-      await Promise.all([pool.end(), prisma.$disconnect()]);
+      await prisma.$disconnect();
+      await pool.end();
     },
   };
+}
+
+/**
+ * Kysely on the pool, or on one connection (a transaction's client): then its statements run in
+ * that transaction.
+ */
+export function typed(db: Queryable): TypedSql {
+  const pool: PostgresPool =
+    db instanceof pg.Pool
+      ? db
+      : {
+          connect: async () => ({ query: db.query.bind(db), release() {} }),
+          end: async () => {},
+          options: {},
+        };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Runs `work` in a transaction on one pooled connection; rolls back on any error. */

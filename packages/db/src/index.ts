@@ -1,5 +1,13 @@
 export { ConfigError, parseEnv } from "./config.ts";
-export { createDatabase, type Database, type Queryable, transaction } from "./database.ts";
+export {
+  createDatabase,
+  type Database,
+  type Queryable,
+  type Row,
+  type TypedSql,
+  transaction,
+  typed,
+} from "./database.ts";
 export { devDataDir, resolveDatabaseUrl } from "./dev-database.ts";
 export { type EmbeddedCluster, startEmbeddedPostgres } from "./embedded.ts";
 export {
@@ -15,7 +23,16 @@ export {
   plans,
 } from "./enums.ts";
 export { readDatabaseEnv } from "./env.ts";
-export type { PrismaClient } from "./generated/prisma/client.ts";
+export type { DB as Tables } from "./generated/kysely/types.ts";
+export type {
+  InventoryItem,
+  InventoryMovement,
+  Organization,
+  PrismaClient,
+  ShopifyConnection,
+  ShopifyLocation,
+  ShopifySyncJob,
+} from "./generated/prisma/client.ts";
 export { migrate, migrationsApplied, prepareDatabase } from "./migrate.ts";
 export { type MirrorTable, mirrorTables } from "./mirror-tables.ts";
 export { decryptSql, decryptToken, encryptSql, encryptToken } from "./token-crypto.ts";

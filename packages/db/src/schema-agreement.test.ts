@@ -1,8 +1,18 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { connectionStatuses, jobStatuses, jobTypes, movementKinds, plans } from "./enums.ts";
 import { migrate, readMigrations } from "./migrate.ts";
 import { schemaDifferences, shapeFromDatabase, shapeFromPrismaSchema } from "./schema-agreement.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+/** The CHECK constraints that hold an enum's values. */
+const enums = {
+  organizations_plan_check: plans,
+  shopify_connections_status_check: connectionStatuses,
+  shopify_sync_jobs_type_check: jobTypes,
+  shopify_sync_jobs_status_check: jobStatuses,
+  inventory_movements_kind_check: movementKinds,
+};
 
 const prismaSchema = readFileSync(new URL("../prisma/schema.prisma", import.meta.url), "utf8");
 
@@ -20,6 +30,23 @@ describe("schema.prisma and the SQL migrations", () => {
       await shapeFromDatabase(db.pool),
     );
     expect(differences).toEqual([]);
+  });
+
+  it("agree with the exported enums on every CHECK's value list", async () => {
+    const checks = await db.pool.query<{ name: string; definition: string }>(
+      `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+       WHERE contype = 'c' AND conname = ANY($1)`,
+      [Object.keys(enums)],
+    );
+    const values = Object.fromEntries(
+      checks.rows.map((check) => [
+        check.name,
+        [...check.definition.matchAll(/'([^']*)'::text/g)].map((match) => match[1]),
+      ]),
+    );
+    expect(values).toEqual(
+      Object.fromEntries(Object.entries(enums).map(([name, list]) => [name, [...list]])),
+    );
   });
 
   it("notices a field added to schema.prisma only", async () => {

@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import { type Queryable, typed } from "@roestify/db";
 import type { JobType, SyncJobPayload } from "./job-types.ts";
 
 export const maxAttempts = 5;
@@ -38,11 +38,24 @@ export async function enqueueJob(
       );
       return { jobId: created.id, created: true };
     }
-    const queued = await db.query<{ id: string }>(
-      "SELECT id FROM shopify_sync_jobs WHERE connection_id = $1 AND type = $2 AND status = 'queued'",
-      [job.connectionId, job.type],
-    );
+    const queued = await queuedJob(db, job.connectionId, job.type);
     // The queued job may have started between the two statements: then queue a new one.
-    if (queued.rows[0]) return { jobId: queued.rows[0].id, created: false };
+    if (queued) return { jobId: queued, created: false };
   }
+}
+
+/** The id of the connection's job of this type that waits to start, if there is one. */
+export async function queuedJob(
+  db: Queryable,
+  connectionId: string,
+  type: JobType,
+): Promise<string | undefined> {
+  const queued = await typed(db)
+    .selectFrom("shopify_sync_jobs")
+    .select("id")
+    .where("connection_id", "=", connectionId)
+    .where("type", "=", type)
+    .where("status", "=", "queued")
+    .executeTakeFirst();
+  return queued?.id;
 }

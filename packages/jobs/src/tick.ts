@@ -1,8 +1,9 @@
-import { type JobType, transaction } from "@roestify/db";
+import { type Database, type JobType, type Row, transaction } from "@roestify/db";
 import { hasPendingPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import { accessTokenFor } from "@roestify/shopify";
 import { makeWorkerUtils } from "graphile-worker";
+import { sql } from "kysely";
 import { enqueueJob } from "./enqueue.ts";
 import { workerLogger } from "./runner.ts";
 import { releaseDeadWorkers } from "./worker-liveness.ts";
@@ -40,35 +41,50 @@ async function releaseJobsOfDeadWorkers({ db, log }: Services): Promise<void> {
 /** Active connections whose last sync is older than SYNC_INTERVAL_MINUTES and that have nothing queued or running. */
 async function enqueueDueSyncs(services: Services): Promise<number> {
   const { db, env } = services;
-  const due = await db.pool.query<Connection>(
-    `SELECT c.id, c.organization_id FROM shopify_connections c
-     WHERE c.status = 'active'
-       AND (c.last_synced_at IS NULL OR c.last_synced_at < now() - make_interval(mins => $1))
-       AND NOT EXISTS (SELECT 1 FROM shopify_sync_jobs j
-                       WHERE j.connection_id = c.id AND j.status IN ('queued', 'running')
-                         AND j.type IN ('full_sync', 'incremental_sync'))`,
-    [env.SYNC_INTERVAL_MINUTES],
-  );
-  return queueForEach(services, due.rows, "incremental_sync");
+  const due = await activeConnections(db)
+    .where((c) =>
+      c.or([
+        c("last_synced_at", "is", null),
+        c(
+          "last_synced_at",
+          "<",
+          sql<Date>`now() - make_interval(mins => ${env.SYNC_INTERVAL_MINUTES})`,
+        ),
+      ]),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("shopify_sync_jobs as j")
+            .select(sql`1`.as("one"))
+            .whereRef("j.connection_id", "=", "shopify_connections.id")
+            .where("j.status", "in", ["queued", "running"])
+            .where("j.type", "in", ["full_sync", "incremental_sync"]),
+        ),
+      ),
+    )
+    .execute();
+  return queueForEach(services, due, "incremental_sync");
 }
 
 /** An inventory push for connections where some SKU's stock is not in Shopify yet. */
 async function enqueuePendingPushes(services: Services): Promise<number> {
   const { db } = services;
-  const active = await db.pool.query<Connection>(
-    "SELECT id, organization_id FROM shopify_connections WHERE status = 'active'",
-  );
+  const active = await activeConnections(db).execute();
   const pending: Connection[] = [];
-  for (const connection of active.rows) {
+  for (const connection of active) {
     if (await hasPendingPush(db.pool, connection.id)) pending.push(connection);
   }
   return queueForEach(services, pending, "inventory_push");
 }
 
-interface Connection {
-  id: string;
-  organization_id: string;
-}
+const activeConnections = (db: Database) =>
+  db.sql
+    .selectFrom("shopify_connections")
+    .select(["id", "organization_id"])
+    .where("status", "=", "active");
+
+type Connection = Pick<Row<"shopify_connections">, "id" | "organization_id">;
 
 /** Queues a job of the type for each connection; returns how many were new (not deduplicated). */
 async function queueForEach(

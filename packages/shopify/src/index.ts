@@ -42,6 +42,5 @@ export {
   jobAccessToken,
   markReauthRequired,
   ReauthRequiredError,
-  tokenColumns,
-  tokenValues,
+  storeTokens,
 } from "./tokens.ts";

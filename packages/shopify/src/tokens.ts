@@ -14,23 +14,33 @@ export class ReauthRequiredError extends Error {
 // Refresh this long before expiry, so no request is sent with a token about to lapse.
 const defaultRefreshWithinMs = 5 * 60 * 1000;
 
-/** The SQL assignments that store a token set encrypted; `$1…$5` are the token values, `$6` the key. */
-export const tokenColumns = `
-  access_token_encrypted = ${encryptSql("$1", "$6")},
-  access_token_expires_at = $2,
-  refresh_token_encrypted = CASE WHEN $3::text IS NULL THEN NULL ELSE ${encryptSql("$3", "$6")} END,
-  refresh_token_expires_at = $4,
-  scopes = $5,
-  updated_at = now()`;
-
-export const tokenValues = (tokens: TokenSet, key: string) => [
-  tokens.accessToken,
-  tokens.accessTokenExpiresAt,
-  tokens.refreshToken,
-  tokens.refreshTokenExpiresAt,
-  tokens.scope,
-  key,
-];
+/** Stores the connection's token set, encrypted with `key` (a bind parameter, never SQL text). */
+export async function storeTokens(
+  db: Queryable,
+  connectionId: string,
+  tokens: TokenSet,
+  key: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE shopify_connections SET
+       access_token_encrypted = ${encryptSql("$2", "$7")},
+       access_token_expires_at = $3,
+       refresh_token_encrypted = CASE WHEN $4::text IS NULL THEN NULL ELSE ${encryptSql("$4", "$7")} END,
+       refresh_token_expires_at = $5,
+       scopes = $6,
+       updated_at = now()
+     WHERE id = $1`,
+    [
+      connectionId,
+      tokens.accessToken,
+      tokens.accessTokenExpiresAt,
+      tokens.refreshToken,
+      tokens.refreshTokenExpiresAt,
+      tokens.scope,
+      key,
+    ],
+  );
+}
 
 interface StoredTokens {
   shop: string;
@@ -53,14 +63,6 @@ async function readTokens(db: Queryable, connectionId: string, key: string) {
   const row = result.rows[0];
   if (!row) throw new Error(`connection ${connectionId} does not exist`);
   return row;
-}
-
-/** Stores a token set, committed by itself. */
-function storeTokens(db: Queryable, connectionId: string, tokens: TokenSet, key: string) {
-  return db.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
-    ...tokenValues(tokens, key),
-    connectionId,
-  ]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import { type Queryable, typed } from "@roestify/db";
 import { ApiError } from "../errors.ts";
 
 /**
@@ -6,11 +6,13 @@ import { ApiError } from "../errors.ts";
  * concurrent requests of one organisation (quota, dedupe) are decided one after the other.
  */
 export async function lockActiveConnection(db: Queryable, organizationId: string) {
-  const result = await db.query<{ id: string }>(
-    "SELECT id FROM shopify_connections WHERE organization_id = $1 AND status = 'active' FOR UPDATE",
-    [organizationId],
-  );
-  const connection = result.rows[0];
+  const connection = await typed(db)
+    .selectFrom("shopify_connections")
+    .select("id")
+    .where("organization_id", "=", organizationId)
+    .where("status", "=", "active")
+    .forUpdate()
+    .executeTakeFirst();
   if (!connection) throw new ApiError("shopify_not_connected");
   return connection;
 }

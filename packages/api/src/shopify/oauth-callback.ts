@@ -10,12 +10,12 @@ import {
   gidNumber,
   normalizeShopDomain,
   saveLocations,
+  storeTokens,
   type TokenSet,
   testConnection,
-  tokenColumns,
-  tokenValues,
   verifyOAuthHmac,
 } from "@roestify/shopify";
+import { sql } from "kysely";
 
 export const oauthFailureReasons = [
   "invalid_hmac",
@@ -151,18 +151,13 @@ function failWith(reason: OAuthFailureReason): never {
 /** Marks the state used, whatever comes next: a state is good for one attempt only. */
 async function consumeState(services: Services, state: string | null) {
   if (!state || !uuid.test(state)) throw new OAuthFailure("invalid_state");
-  const result = await services.db.pool.query<{
-    organization_id: string;
-    user_id: string;
-    shop: string;
-    expires_at: Date;
-  }>(
-    `UPDATE shopify_oauth_states SET used_at = now()
-     WHERE id = $1 AND used_at IS NULL
-     RETURNING organization_id, user_id, shop, expires_at`,
-    [state],
-  );
-  const row = result.rows[0];
+  const row = await services.db.sql
+    .updateTable("shopify_oauth_states")
+    .set({ used_at: sql`now()` })
+    .where("id", "=", state)
+    .where("used_at", "is", null)
+    .returning(["organization_id", "user_id", "shop", "expires_at"])
+    .executeTakeFirst();
   if (!row) throw new OAuthFailure("invalid_state");
   return row;
 }
@@ -202,9 +197,6 @@ async function saveConnection(
     [options.organizationId, options.shop, options.apiVersion],
   );
   const id = result.rows[0]?.id as string;
-  await tx.query(`UPDATE shopify_connections SET ${tokenColumns} WHERE id = $7`, [
-    ...tokenValues(options.tokens, options.key),
-    id,
-  ]);
+  await storeTokens(tx, id, options.tokens, options.key);
   return id;
 }

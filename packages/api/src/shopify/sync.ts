@@ -1,5 +1,5 @@
 import { transaction } from "@roestify/db";
-import { enqueueJob } from "@roestify/jobs";
+import { enqueueJob, queuedJob } from "@roestify/jobs";
 import { z } from "zod";
 import { useManualSync } from "../plans.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
@@ -39,11 +39,8 @@ export const sync = rateLimitedProcedure("sync")
     const type = input.type === "full" ? "full_sync" : "incremental_sync";
     const jobId = await transaction(ctx.db.pool, async (tx) => {
       const connection = await lockActiveConnection(tx, organizationId);
-      const queued = await tx.query<{ id: string }>(
-        "SELECT id FROM shopify_sync_jobs WHERE connection_id = $1 AND type = $2 AND status = 'queued'",
-        [connection.id, type],
-      );
-      if (queued.rows[0]) return queued.rows[0].id;
+      const queued = await queuedJob(tx, connection.id, type);
+      if (queued) return queued;
       await useManualSync(tx, organizationId);
       const job = await enqueueJob(tx, {
         organizationId,
