@@ -45,7 +45,7 @@ export async function startDemo(secrets: DemoSecrets, appUrl: string) {
     shops: [{ domain: demoShop, seed: 2026, products: 12, customers: 40, orders: 60 }],
   });
   return {
-    env: { ...secrets, SHOPIFY_API_ORIGIN: simulator.url },
+    env: { ...secrets, SHOPIFY_API_ORIGIN: simulator.url, DEMO_MODE: "true" },
     stop: () => simulator.close(),
     async instructions() {
       const variant = simulator.getInventory(demoShop)[0]?.variantId;
@@ -60,6 +60,10 @@ export async function startDemo(secrets: DemoSecrets, appUrl: string) {
       return [
         `Demo mode: simulated Shopify at ${simulator.url} with the shop ${demoShop}.`,
         "",
+        "Open the dashboard, signed in as the demo roastery:",
+        `${appUrl}/dashboard/demo-sign-in?token=${token}`,
+        "",
+        "Or use the API:",
         `export TOKEN=${token}`,
         "",
         "# 1. Connect the shop: open the authorize_url in a browser and click Installieren",

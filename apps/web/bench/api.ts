@@ -84,10 +84,12 @@ async function main() {
       children.push(child);
       return child;
     };
-    const bare = await start(fileURLToPath(import.meta.url), {
-      BENCH_ROLE: "bare",
-      BENCH_DATABASE_URL: cluster.url,
-    });
+    // This file imports the test secrets (`@roestify/runtime/testing`, exported under `test`).
+    const bare = await start(
+      fileURLToPath(import.meta.url),
+      { BENCH_ROLE: "bare", BENCH_DATABASE_URL: cluster.url },
+      ["--conditions=test"],
+    );
     await once(bare, "message");
     const webProcess = await start(
       fileURLToPath(new URL("../src/main.ts", import.meta.url)),

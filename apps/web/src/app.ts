@@ -1,4 +1,4 @@
-import { appRouter, toApiError } from "@roestify/api";
+import { appRouter, type JobEvents, toApiError } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
@@ -6,15 +6,28 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { cronRoutes } from "./cron.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { requestContext, restRouter } from "./rest.ts";
+import { refuseCrossOriginCookieWrites } from "./session.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
-export function createApp(services: Services) {
+/**
+ * The web app. `trustProxy` hops of X-Forwarded-For decide the client IP (per-IP limits);
+ * `jobEvents` feeds the dashboard's live job updates (a web process has one); `demoSignIn` adds
+ * demo mode's sign-in link.
+ */
+export function createApp(
+  services: Services,
+  options: { trustProxy?: number; jobEvents?: JobEvents; demoSignIn?: boolean } = {},
+) {
   const app = express();
   app.disable("x-powered-by");
+  // A hop count, never `true`: only the addresses the operator's own proxies appended count.
+  app.set("trust proxy", options.trustProxy ?? 0);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -28,15 +41,20 @@ export function createApp(services: Services) {
   );
   // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
   app.use(webhookRoutes(services));
+  app.use(refuseCrossOriginCookieWrites(services.env));
   // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
 
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
   app.use(
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => requestContext(services, req),
+      createContext: ({ req }) => ({
+        ...requestContext(services, req),
+        jobEvents: options.jobEvents,
+      }),
       // One request may not multiply into hundreds of procedure calls.
       maxBatchSize: 10,
       onError: ({ error, req }) => {
@@ -44,6 +62,7 @@ export function createApp(services: Services) {
       },
     }),
   );
+  app.use(dashboardRoutes(services, { demoSignIn: options.demoSignIn ?? false }));
   app.use(oauthRoutes(services));
   app.use(cronRoutes(services));
   app.use(apiDocsRoutes());

@@ -74,6 +74,32 @@ describe("the queue tick", () => {
     expect((await runQueueTick(services)).enqueued).toBe(0);
   });
 
+  it("queues each due connection once, with its graphile-worker job, when ticks run at the same minute", async () => {
+    const connections: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      connections.push(
+        await insertConnection(db, `org-same-minute-${n}`, `same-minute-${n}.myshopify.com`),
+      );
+    }
+    await db.pool.query(
+      "UPDATE shopify_connections SET last_synced_at = now() - interval '1 hour' WHERE id = ANY($1)",
+      [connections],
+    );
+    const ticks = await Promise.all([1, 2, 3, 4].map(() => runQueueTick(services)));
+    const jobs = await db.pool.query(
+      `SELECT j.connection_id, g.task_identifier, g.max_attempts
+       FROM shopify_sync_jobs j
+       LEFT JOIN graphile_worker.jobs g ON g.key = j.id::text AND g.task_identifier = j.type
+       WHERE j.connection_id = ANY($1)`,
+      [connections],
+    );
+    expect(jobs.rows.map((row) => row.connection_id).sort()).toEqual([...connections].sort());
+    expect(new Set(jobs.rows.map((row) => `${row.task_identifier}/${row.max_attempts}`))).toEqual(
+      new Set(["incremental_sync/5"]),
+    );
+    expect(ticks.reduce((sum, tick) => sum + tick.enqueued, 0)).toBe(20);
+  });
+
   it("releases the jobs of dead workers at once, never those of live ones", async () => {
     const live = new pg.Client({ connectionString: db.url });
     await live.connect();

@@ -90,6 +90,35 @@ describe("pushing Roestify's stock to Shopify", () => {
     ]);
   });
 
+  it("pushes nothing for a SKU before its opening balance is adopted, then what was packaged on top", async () => {
+    // A packaging booked while the first full sync runs: the SKU exists and is mapped, but
+    // Shopify's quantity is not adopted yet; pushing Roestify's figure would overwrite the shop's.
+    // The shop was connected to the organisations of the tests before: it left them first.
+    await db.pool.query("UPDATE shopify_connections SET status = 'disconnected' WHERE shop = $1", [
+      shop,
+    ]);
+    const { connectionId, client, sku } = await connect("org-early");
+    const before = shopifyAvailable(sku) as number;
+    await db.pool.query(
+      "INSERT INTO inventory_items (organization_id, sku) VALUES ('org-early', $1)",
+      [sku],
+    );
+    await addMovement("org-early", sku, 20, "packaging:early");
+    expect(await hasPendingPush(db.pool, connectionId)).toBe(false);
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 0,
+      conflicts: 0,
+    });
+    expect(shopifyAvailable(sku)).toBe(before);
+
+    await applyShopifyToLedger(db.pool, connectionId);
+    expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
+      pushed: 1,
+      conflicts: 0,
+    });
+    expect(shopifyAvailable(sku)).toBe(before + 20);
+  });
+
   it("pushes 0 for negative stock", async () => {
     await db.pool.query("DELETE FROM shopify_connections");
     const { connectionId, client, sku } = await connect("org-negative");

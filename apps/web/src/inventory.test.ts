@@ -192,6 +192,63 @@ describe("the ledger after a sync", () => {
     expect(await available()).toBe(20);
   });
 
+  it("books an order placed after Shopify last changed the levels it read, though the first sync saw both", async () => {
+    const connectionId = await insertConnection(db, "org-late", "late.myshopify.com");
+    await mirrorVariant(connectionId, 41, "LATE-1", 20);
+    await db.pool.query(
+      "UPDATE shopify_inventory_levels SET shopify_updated_at = '2026-12-06T10:00:00Z' WHERE connection_id = $1",
+      [connectionId],
+    );
+    // Written as a first sync's COPY writes them: not queued for the ledger.
+    for (const [order, at, quantity] of [
+      [700, "2026-12-06T09:59:00Z", 2],
+      [701, "2026-12-06T10:01:00Z", 3],
+    ] as const) {
+      await db.pool.query(
+        `INSERT INTO shopify_orders (connection_id, shopify_id, name, processed_at, line_items, raw,
+           shopify_created_at, shopify_updated_at)
+         VALUES ($1, $2, $3, $4, $5, '{}', $4, $4)`,
+        [
+          connectionId,
+          order,
+          `#${order}`,
+          at,
+          JSON.stringify([{ id: String(order * 10), variant_id: "41", sku: "LATE-1", quantity }]),
+        ],
+      );
+    }
+    await applyShopifyToLedger(db.pool, connectionId);
+    await applyShopifyToLedger(db.pool, connectionId);
+    // The earlier order is in Shopify's 20; the later one is not.
+    expect((await inventory("org-late"))[0]).toMatchObject({ sku: "LATE-1", available: 17 });
+    // Its push is no concern of the queue tick's test below.
+    await db.pool.query("DELETE FROM shopify_connections WHERE id = $1", [connectionId]);
+  });
+
+  it("replaces the opening balance of a shop the organisation no longer connects", async () => {
+    const first = await insertConnection(db, "org-moved", "alt.myshopify.com");
+    await mirrorVariant(first, 51, "MOVE-1", 20);
+    await applyShopifyToLedger(db.pool, first);
+    await db.pool.query(
+      `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+       SELECT organization_id, id, 'packaging', 5, 'packaging:moved', now()
+       FROM inventory_items WHERE organization_id = 'org-moved'`,
+    );
+    expect((await inventory("org-moved"))[0].available).toBe(25);
+    // A different shop replaces the connection (as the OAuth callback does): its quantity is
+    // adopted instead of the old shop's, what was packaged stays on top.
+    await db.pool.query("DELETE FROM shopify_connections WHERE id = $1", [first]);
+    const second = await insertConnection(db, "org-moved", "neu.myshopify.com");
+    await mirrorVariant(second, 52, "MOVE-1", 8);
+    await applyShopifyToLedger(db.pool, second);
+    await applyShopifyToLedger(db.pool, second);
+    expect((await inventory("org-moved"))[0]).toMatchObject({
+      available: 13,
+      push_status: "pending",
+    });
+    await db.pool.query("DELETE FROM shopify_connections WHERE id = $1", [second]);
+  });
+
   it("adopts Shopify's quantity as opening balance, then follows orders and cancellations", async () => {
     const connectionId = await insertConnection(db, "org-ledger", "ledger.myshopify.com");
     await mirrorVariant(connectionId, 21, "KEN-1000-B", 40);

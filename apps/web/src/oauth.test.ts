@@ -43,7 +43,7 @@ describe("GET /api/v1/shopify/oauth/authorize", () => {
     const params = Object.fromEntries(authorizeUrl.searchParams);
     expect(params).toMatchObject({
       client_id: "test-api-key",
-      redirect_uri: "http://localhost:3000/api/v1/shopify/oauth/callback",
+      redirect_uri: `${url}/api/v1/shopify/oauth/callback`,
       shop,
       scope: expect.stringContaining("read_products"),
     });

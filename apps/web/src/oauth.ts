@@ -1,4 +1,4 @@
-import { completeOAuth, consumeRateLimit } from "@roestify/api";
+import { completeOAuth, consumeRateLimit, ipKey } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { type Request, Router } from "express";
 
@@ -9,7 +9,7 @@ const rawQuery = (req: Request) => new URLSearchParams(req.originalUrl.split("?"
 export function oauthRoutes(services: Services) {
   return Router().get("/api/v1/shopify/oauth/callback", async (req, res) => {
     // The browser is not signed in here: the per-IP limit comes first, and answers with JSON.
-    await consumeRateLimit(services.db.pool, "callback", req.ip ?? "unknown");
+    await consumeRateLimit(services.db.pool, "callback", ipKey(req.ip));
     res.redirect(302, await completeOAuth(services, rawQuery(req)));
   });
 }

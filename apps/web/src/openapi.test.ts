@@ -137,6 +137,42 @@ describe("every answer validates against the document", () => {
     expect(tooLarge.status).toBe(413);
   });
 
+  it("the job list, retry and cancel", async () => {
+    const connectionId = await insertConnection(db, "org-jobs", "jobs.myshopify.com");
+    const insertJob = async (status: string) =>
+      (
+        await db.pool.query<{ id: string }>(
+          `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, status, requested_by)
+           VALUES ('org-jobs', $1, 'incremental_sync', $2, 'test') RETURNING id`,
+          [connectionId, status],
+        )
+      ).rows[0]?.id as string;
+    const cancelled = await insertJob("cancelled");
+    const list = (query: string) => call("GET", "/api/v1/shopify/jobs", { org: "org-jobs", query });
+    const page = await list("limit=1");
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ data: [expect.objectContaining({ id: cancelled })], next: null });
+    expect((await list("limit=0")).status).toBe(400);
+    expect((await list(`before=${crypto.randomUUID()}`)).status).toBe(404);
+
+    const action = (name: string, id: string) =>
+      call("POST", `/api/v1/shopify/jobs/{id}/${name}`, { params: { id }, org: "org-jobs" });
+    const retried = await action("retry", cancelled);
+    expect(retried.body.data).toMatchObject({ status: "queued", type: "incremental_sync" });
+    expect((await action("retry", retried.body.data.id)).status).toBe(409);
+    expect((await action("retry", crypto.randomUUID())).status).toBe(404);
+    // Retry and cancel share the user's sync limit: the cancels come from another user.
+    const otherUser = await signUserToken({ org: "org-jobs", sub: "user-2" });
+    const cancel = (id: string) =>
+      call("POST", "/api/v1/shopify/jobs/{id}/cancel", {
+        params: { id },
+        headers: { authorization: otherUser },
+      });
+    expect((await cancel(retried.body.data.id)).body.data.status).toBe("cancelled");
+    expect((await cancel(retried.body.data.id)).status).toBe(409);
+    expect((await cancel(crypto.randomUUID())).status).toBe(404);
+  });
+
   it("the connection", async () => {
     const patch = (org: string, body: unknown) =>
       call("PATCH", "/api/v1/shopify/connection", { org, body });

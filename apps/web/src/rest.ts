@@ -1,12 +1,13 @@
 import { createCaller, type RestRoute, restRoutes } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { type Request, type RequestHandler, Router } from "express";
+import { requestAuthorization } from "./session.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 
 /** The tRPC context of one HTTP request, for both /trpc and the REST shim. */
 export function requestContext(services: Services, req: Request) {
-  return { ...services, authorization: req.headers.authorization, ip: req.ip ?? "unknown" };
+  return { ...services, authorization: requestAuthorization(req), ip: req.ip ?? "unknown" };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -37,7 +38,8 @@ const procedureOf = (caller: Caller, path: string) =>
 
 /**
  * The REST shim, made from the procedures' `rest` metadata: each route calls the same procedure
- * tRPC exposes and answers `{"data": …}` with the route's status. Errors go to the error
+ * tRPC exposes and answers `{"data": …}` (a page as it is: `{"data": [...], "next"}`) with the
+ * route's status. Errors go to the error
  * handler, which renders the contract's envelope.
  */
 export function restRouter(services: Services, routes: RestRoute[] = restRoutes()): Router {
@@ -47,7 +49,7 @@ export function restRouter(services: Services, routes: RestRoute[] = restRoutes(
     const handler: RequestHandler = async (req, res) => {
       const call = procedureOf(createCaller(requestContext(services, req)), route.procedure);
       const data = await call(route.input ? inputOf(route, req) : undefined);
-      res.status(route.status).json({ data });
+      res.status(route.status).json(route.meta.rest.paged ? data : { data });
     };
     router[route.method.toLowerCase() as "get"](expressPath, handler);
   }

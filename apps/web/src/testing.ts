@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { listenForJobChanges } from "@roestify/api";
 import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { createLogger } from "@roestify/runtime";
@@ -7,20 +9,35 @@ import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { afterAll, expect } from "vitest";
 import { createApp } from "./app.ts";
+import { readWebEnv } from "./env.ts";
 
 export { testSecrets };
 
-/** The web app on a fresh database, listening on 127.0.0.1; closed after the file's tests. */
+/**
+ * The web app as a web process runs it (job changes included) on a fresh database, listening on
+ * 127.0.0.1 with `APP_URL` its own address unless overridden; closed after the file's tests.
+ */
 export async function startTestApp(
   overrides: Record<string, string> = {},
   log = createLogger({ name: "web-test", level: "silent" }),
+  options: { demoSignIn?: boolean } = {},
 ) {
   const db = await createTestDatabase();
-  const services = testServices(db, overrides, log);
-  const server = createApp(services).listen(0, "127.0.0.1");
+  const server = createServer().listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const jobEvents = await listenForJobChanges(db.url, log);
+  const services = testServices(db, { APP_URL: url, ...overrides }, log);
+  server.on(
+    "request",
+    createApp(services, { ...options, jobEvents, trustProxy: readWebEnv(overrides).TRUST_PROXY }),
+  );
+  afterAll(async () => {
+    const closed = new Promise((resolve) => server.close(resolve));
+    await jobEvents.close();
+    server.closeAllConnections();
+    await closed;
+  });
   return { url, db, services };
 }
 

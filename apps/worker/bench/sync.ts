@@ -118,7 +118,9 @@ async function runWorker(): Promise<void> {
   // those a full sync runs while parts still load (its SKUs, once the products are written).
   const ledgerMs = { completion: 0, overlapped: 0 };
   const isLedger = (name: string) =>
-    /^(WITH mapped AS|WITH booked AS|INSERT INTO inventory_items)/.test(name);
+    /^(WITH mapped AS|WITH pending AS|DELETE FROM ledger_pending|INSERT INTO inventory_items)/.test(
+      name,
+    );
   let started = performance.now();
   db.pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;

@@ -6,11 +6,14 @@ import { readWorkerEnv, workerPoolSize } from "./env.ts";
 
 describe("worker configuration", () => {
   it("sizes the database pool for a lock and an import session per running job", () => {
-    expect(workerPoolSize(readWorkerEnv({}))).toBe(10);
+    // The defaults: 4 quick slots and one for full syncs.
+    expect(workerPoolSize(readWorkerEnv({}))).toBe(12);
     for (const concurrency of [1, 2, 9, 10, 32]) {
-      const size = workerPoolSize(readWorkerEnv({ WORKER_CONCURRENCY: String(concurrency) }));
-      expect(size).toBeGreaterThanOrEqual(2 * concurrency + 2);
-      expect(size).toBeLessThanOrEqual(Math.max(10, 2 * concurrency + 2));
+      const env = readWorkerEnv({ WORKER_CONCURRENCY: String(concurrency) });
+      // Plus the full-sync slot (one by default).
+      const jobs = concurrency + env.WORKER_FULL_SYNC_CONCURRENCY;
+      expect(workerPoolSize(env)).toBeGreaterThanOrEqual(2 * jobs + 2);
+      expect(workerPoolSize(env)).toBeLessThanOrEqual(Math.max(10, 2 * jobs + 2));
     }
   });
 

@@ -2,7 +2,14 @@ import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** 4: what `pnpm bench:fleet` measured (docs/BENCHMARKS.md, "Fleet"). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /** Full syncs run in slots of their own, so a huge shop never holds up the small shops' syncs. */
+  WORKER_FULL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  /** Port of the worker's own `/metrics`; unset, the worker serves none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Address that server binds. */
+  HOST: z.string().min(1).default("0.0.0.0"),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;
@@ -12,8 +19,9 @@ export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEn
 }
 
 /**
- * The worker's database sessions: each running job holds its connection lock and needs one more
- * to import (further sessions, for tables in parallel, are taken only when idle), plus two for
- * bookkeeping; at least the pool's usual 10.
+ * The worker's database sessions: each running job (of either kind of slot) holds its connection
+ * lock and needs one more to import (further sessions, for tables in parallel, are taken only
+ * when idle), plus two for bookkeeping; at least the pool's usual 10.
  */
-export const workerPoolSize = (env: WorkerEnv) => Math.max(10, 2 * env.WORKER_CONCURRENCY + 2);
+export const workerPoolSize = (env: WorkerEnv) =>
+  Math.max(10, 2 * (env.WORKER_CONCURRENCY + env.WORKER_FULL_SYNC_CONCURRENCY) + 2);

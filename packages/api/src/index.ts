@@ -1,7 +1,7 @@
-export { sameSecret, type User } from "./auth.ts";
+export { authenticate, sameSecret, type User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";
-export { consumeRateLimit } from "./rate-limit.ts";
+export { consumeRateLimit, ipKey } from "./rate-limit.ts";
 export {
   type AppRouter,
   appRouter,
@@ -9,5 +9,10 @@ export {
   type RouterInputs,
   type RouterOutputs,
 } from "./root.ts";
-export { completeOAuth } from "./shopify/oauth-callback.ts";
-export { type Context, toApiError } from "./trpc.ts";
+export { type JobEvents, listenForJobChanges } from "./shopify/job-events.ts";
+export {
+  completeOAuth,
+  type OAuthFailureReason,
+  oauthFailureReasons,
+} from "./shopify/oauth-callback.ts";
+export { type Context, toApiError, trpcErrorShape } from "./trpc.ts";

@@ -170,7 +170,11 @@ function operation(route: RestRoute): ZodOpenApiOperationObject {
     responses: {
       [String(route.status)]: {
         description: "Erfolg",
-        content: { "application/json": { schema: z.object({ data: route.output }) } },
+        content: {
+          "application/json": {
+            schema: meta.rest.paged ? route.output : z.object({ data: route.output }),
+          },
+        },
       },
       ...errorResponses([...implicitErrors(route), ...(meta.rest.errors ?? [])]),
     },

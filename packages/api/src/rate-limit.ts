@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import type pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { User } from "./auth.ts";
@@ -59,6 +60,18 @@ export async function consumeRateLimit(
       },
     });
   }
+}
+
+/**
+ * Per-IP limits count per IPv4 address and per IPv6 /64 (one subscriber's network: a client
+ * picks any of its 2^64 addresses at will). IPv4-mapped IPv6 counts as IPv4.
+ */
+export function ipKey(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return "unknown";
+  const address = ipaddr.process(ip);
+  if (address.kind() === "ipv4") return address.toString();
+  const hextets = (address as ipaddr.IPv6).toNormalizedString().split(":").slice(0, 4);
+  return `${hextets.join(":")}::/64`;
 }
 
 /** Per-user limits count per organisation and user (user ids are only unique per issuer). */

@@ -1,10 +1,12 @@
 import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
+import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
 import { authenticate, jwtKey } from "./auth.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
 import { ensureOrganization } from "./organizations.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
+import type { JobEvents } from "./shopify/job-events.ts";
 
 /**
  * A procedure's REST route (`rest`), from which the REST shim and the OpenAPI document are made;
@@ -22,6 +24,8 @@ export interface ProcedureMeta {
     headers?: Record<string, string>;
     /** The errors the procedure itself answers with (validation, auth and limits come along). */
     errors?: ApiErrorCode[];
+    /** The output is a page, `{data: [...], next}`, answered as it is (not inside `data`). */
+    paged?: boolean;
   };
   auth?: "user";
   rateLimit?: RateLimitName;
@@ -31,6 +35,8 @@ export interface ProcedureMeta {
 export interface Context extends Services {
   authorization: string | undefined;
   ip: string;
+  /** Changes of sync jobs, in web processes (the dashboard's live updates). */
+  jobEvents?: JobEvents;
 }
 
 const trpcCodes: Record<number, TRPC_ERROR_CODE_KEY> = {
@@ -70,6 +76,12 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
+    // Subscriptions are server-sent events; a comment every 15 s keeps idle ones open through
+    // proxies, and lets the client reconnect when they go silent.
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 40_000 },
+    },
     isDev: false,
     errorFormatter({ shape, error }) {
       const apiError = toApiError(error).toBody().error;
@@ -90,6 +102,25 @@ const apiErrors = t.middleware(async ({ next }) => {
   }
   return result;
 });
+
+/**
+ * tRPC's error answer (`{error: shape}` as tRPC sends it, formatted as above) for an error found
+ * before tRPC reads the request, by a check at the HTTP layer.
+ */
+export function trpcErrorShape(error: ApiError, path: string) {
+  return getErrorShape({
+    config: t._config,
+    error: new TRPCError({
+      code: trpcCodes[error.status] ?? "INTERNAL_SERVER_ERROR",
+      message: error.message,
+      cause: error,
+    }),
+    type: "unknown",
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -18,8 +18,10 @@ export type JobStatus = (typeof jobStatuses)[number];
 export const movementKinds = [
   "opening_balance",
   "packaging",
+  "adjustment",
   "shopify_order",
   "shopify_order_cancelled",
-  "adjustment",
+  "shopify_order_edit",
+  "shopify_refund",
 ] as const;
 export type MovementKind = (typeof movementKinds)[number];

@@ -2,6 +2,12 @@ export { adoptVariantSkus, applyShopifyToLedger } from "./ledger.ts";
 export { mapSku, type SkuMapping, skuMapping } from "./mapping.ts";
 export { pushInventory } from "./push.ts";
 export { runInventoryPush } from "./push-run.ts";
-export { hasPendingPush, type PushStatus, pushStatuses } from "./push-status.ts";
+export {
+  hasPendingPush,
+  type PushStatus,
+  pushStatuses,
+  pushTargets,
+} from "./push-status.ts";
+export { mirrorRefunds } from "./refunds.ts";
 export { bookMovement, lockOrCreateSku, lockSku, type Movement } from "./stock.ts";
 export { listStock, type SkuStock } from "./stock-list.ts";

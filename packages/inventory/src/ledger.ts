@@ -33,32 +33,77 @@ export async function adoptVariantSkus(db: Queryable, connectionId: string): Pro
 }
 
 /**
+ * The source reference of a SKU's opening balance adopted from the connection's shop (`$1`, the
+ * connection's id).
+ */
+export const openingRef = (item: string) => `'opening_balance:' || $1 || ':' || ${item}`;
+
+/**
+ * Whether an event (its sequence `seq` and Shopify's time `at`) is already in the quantity an
+ * opening (alias `o`) adopted: when the levels' last change is known, it covers what happened up
+ * to then, however late the mirror saw it (an order placed while a first sync read the levels
+ * is not in them); else what the mirror saw before the opening.
+ */
+const covered = (seq: string, at: string, o: string) =>
+  `(CASE WHEN ${o}.covers_until IS NOT NULL AND ${at} IS NOT NULL THEN ${at} <= ${o}.covers_until
+         ELSE ${seq} <= ${o}.covers_order_seq END)`;
+
+/** The SKUs of the connection's mapped variants with their opening from the connection's shop. */
+const opened = `opened AS MATERIALIZED (
+       SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq, x.covers_until
+       FROM mapped m
+       JOIN inventory_movements x ON x.organization_id = m.organization_id
+         AND x.source_ref = ${openingRef("m.item_id")}
+       WHERE m.variant_id IS NOT NULL)`;
+
+/**
  * Brings Shopify's view into Roestify's stock ledger after a sync of the connection, set-based and
  * idempotent (every movement has a unique source reference, so re-running adds nothing):
  * 1. every mirrored variant SKU becomes a Roestify SKU;
- * 2. a SKU mapped for the first time adopts Shopify's available quantity at the inventory
- *    location (of its variants, the largest) as its opening balance (what was packaged before
- *    comes on top), so connecting never changes a live shop's quantities. It covers every order and cancellation the mirror had seen
- *    by then (`covers_order_seq`): Shopify's quantity already holds them;
- * 3. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
- *    the SKU's stock unless its order is covered by the opening balance, and its cancellation
- *    gives it back unless that is covered; so each sync books only the orders it wrote.
+ * 2. a SKU mapped for the first time to the connection's shop adopts Shopify's available
+ *    quantity at the inventory location (of its variants, the largest) as its opening balance
+ *    (what was packaged before comes on top; an opening adopted from a shop connected before is
+ *    replaced), so connecting never changes a live shop's quantities. It covers every order,
+ *    cancellation and refund the mirror had seen by then (`covers_order_seq`) or that happened
+ *    before Shopify last changed those levels (`covers_until`): Shopify's quantity holds them;
+ * 3. a refund line item that restocked (`restockType` RETURN or CANCEL) gives its quantity back,
+ *    once; an order edit books the difference between the units a line item lost to edits
+ *    (`quantity` − `currentQuantity` − refunded) and what was booked for them before;
+ * 4. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
+ *    the SKU's stock unless the opening balance covers its order, and its cancellation gives back
+ *    what is still out (not given back by edits or restocking refunds) unless that is covered;
+ *    so each sync books only the orders it wrote.
  * Each statement is atomic and the sequence can stop anywhere: the next run takes up what is left.
- * The comparison needs no clock; it relies on the connection's writes and its ledger never
- * running at once (one sync job per connection at a time).
+ * It relies on the connection's writes and its ledger never running at once (one sync job per
+ * connection at a time).
  */
 export async function applyShopifyToLedger(db: Queryable, connectionId: string): Promise<void> {
   await adoptVariantSkus(db, connectionId);
-  // One statement, so the SKU mapping is worked out once for the openings and the bookings.
+  await openBalances(db, connectionId);
+  await bookOrders(db, connectionId);
+  await bookRefundsAndEdits(db, connectionId);
+  await db.query("DELETE FROM ledger_pending_orders WHERE connection_id = $1", [connectionId]);
+}
+
+/** What was booked for an order's line item (alias `l`, with `organization_id`, `line_item_id`). */
+const bookedFor = (l: string, kinds: string) =>
+  `(SELECT coalesce(sum(x.delta), 0)::int FROM inventory_movements x
+    WHERE x.organization_id = ${l}.organization_id AND x.shopify_line_item_id = ${l}.line_item_id
+      AND x.kind IN (${kinds}))`;
+
+async function openBalances(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
     `WITH mapped AS MATERIALIZED (${mappedForConnection}),
      opening AS (
-       INSERT INTO inventory_movements
-         (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, covers_order_seq)
+       INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta,
+         source_ref, occurred_at, covers_order_seq, covers_until)
        -- Variants sharing a SKU: the largest quantity (a roastery keeps them all at the one
        -- figure of its bags; summing would count the same bags twice).
-       SELECT m.organization_id, m.item_id, 'opening_balance', max(l.available),
-              'opening_balance:' || m.item_id, now(), (SELECT nextval('${ledgerSequence}'))
+       SELECT m.organization_id, m.item_id, 'opening_balance',
+              max(l.available) - coalesce((SELECT sum(x.delta) FROM inventory_movements x
+                WHERE x.inventory_item_id = m.item_id AND x.kind = 'opening_balance'), 0),
+              ${openingRef("m.item_id")}, now(), (SELECT nextval('${ledgerSequence}')),
+              min(l.shopify_updated_at)
        FROM mapped m
        JOIN shopify_inventory_levels l ON l.connection_id = $1
          AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
@@ -67,44 +112,113 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
          -- 29,386 openings): no other ledger run of the organisation's one connection can open
          -- them meanwhile, and a conflict would fail the attempt, not book twice.
          AND NOT EXISTS (SELECT 1 FROM inventory_movements x
-           WHERE x.organization_id = m.organization_id AND x.source_ref = 'opening_balance:' || m.item_id)
+           WHERE x.organization_id = m.organization_id AND x.source_ref = ${openingRef("m.item_id")})
        GROUP BY m.organization_id, m.item_id
+       RETURNING covers_until
+     )
+     -- Orders changed after the levels were read are not in them: they wait for the booking.
+     INSERT INTO ledger_pending_orders (connection_id, order_id)
+     SELECT $1, o.shopify_id FROM shopify_orders o
+     WHERE o.connection_id = $1 AND o.shopify_updated_at > (SELECT min(covers_until) FROM opening)
+     ON CONFLICT DO NOTHING`,
+    [connectionId],
+  );
+}
+
+async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise<void> {
+  await db.query(
+    `WITH pending AS MATERIALIZED (
+       SELECT o.shopify_id, o.ledger_seq, o.shopify_created_at, o.processed_at, o.line_items
+       FROM ledger_pending_orders p
+       JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
+       WHERE p.connection_id = $1 AND o.cancelled_at IS NULL
+         AND (o.raw->'refunds' <> '[]' OR EXISTS (SELECT 1 FROM jsonb_array_elements(o.line_items) l
+           WHERE (l->>'current_quantity')::int < (l->>'quantity')::int))),
+     mapped AS MATERIALIZED (${mappedForConnection}),
+     ${opened},
+     refunded AS (
+       SELECT r.ledger_seq, r.shopify_created_at, item->>'id' AS id,
+              (item->>'line_item_id')::bigint AS line_item_id,
+              (item->>'variant_id')::bigint AS variant_id, (item->>'quantity')::int AS quantity,
+              item->>'restock_type' IN ('RETURN', 'CANCEL') AND (item->>'restocked')::boolean
+                AS restocked
+       FROM pending p
+       JOIN shopify_refunds r ON r.connection_id = $1 AND r.order_id = p.shopify_id
+       CROSS JOIN jsonb_array_elements(r.line_items) AS item
      ),
-     booked AS (
-       DELETE FROM ledger_pending_orders WHERE connection_id = $1 RETURNING order_id
-     ),
-     -- The SKUs with an opening balance from an earlier run, found once per SKU rather than once
-     -- per line item. (The statement does not see its own openings; they cover every order the
-     -- mirror has seen, so they would book nothing now.)
-     opened AS MATERIALIZED (
-       SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq
-       FROM mapped m
-       JOIN inventory_movements x ON x.organization_id = m.organization_id
-         AND x.source_ref = 'opening_balance:' || m.item_id
-       WHERE m.variant_id IS NOT NULL
-     ),
+     -- The units a line item keeps (its current quantity and what refunds took), as sold.
+     edited AS (
+       SELECT o.organization_id, o.item_id, (line->>'id')::bigint AS line_item_id,
+              -(line->>'current_quantity')::int
+                - coalesce((SELECT sum(r.quantity) FROM refunded r
+                            WHERE r.line_item_id = (line->>'id')::bigint), 0) AS sold
+       FROM pending p
+       CROSS JOIN jsonb_array_elements(p.line_items) AS line
+       JOIN opened o ON o.variant_id = (line->>'variant_id')::bigint
+     )
+     INSERT INTO inventory_movements ${movementColumns.replace(")", ", shopify_line_item_id)")}
+     SELECT o.organization_id, o.item_id, 'shopify_refund', r.quantity, 'shopify_refund:' || r.id,
+            r.shopify_created_at, r.line_item_id
+     FROM refunded r JOIN opened o ON o.variant_id = r.variant_id
+     WHERE r.restocked AND NOT ${covered("r.ledger_seq", "r.shopify_created_at", "o")}
+     UNION ALL
+     -- Only line items whose sale was booked (an order the opening covers is in it as it was).
+     SELECT e.organization_id, e.item_id, 'shopify_order_edit', e.sold - b.booked,
+            'shopify_order_edit:' || e.line_item_id || ':' || nextval('${ledgerSequence}'), now(),
+            e.line_item_id
+     FROM edited e
+     CROSS JOIN LATERAL (SELECT ${bookedFor("e", "'shopify_order', 'shopify_order_edit'")} AS booked,
+       EXISTS (SELECT 1 FROM inventory_movements x WHERE x.organization_id = e.organization_id
+         AND x.source_ref = 'shopify_order:' || e.line_item_id) AS sale) b
+     WHERE b.sale AND e.sold <> b.booked
+     ON CONFLICT (organization_id, source_ref) DO NOTHING`,
+    [connectionId],
+  );
+}
+
+async function bookOrders(db: Queryable, connectionId: string): Promise<void> {
+  await db.query(
+    `WITH mapped AS MATERIALIZED (${mappedForConnection}),
+     booked AS (SELECT order_id FROM ledger_pending_orders WHERE connection_id = $1),
+     -- The SKUs with an opening balance, found once per SKU rather than once per line item.
+     ${opened},
      sold AS (
-       SELECT line->>'id' AS line_id, (line->>'variant_id')::bigint AS variant_id,
+       SELECT (line->>'id')::bigint AS line_item_id, (line->>'variant_id')::bigint AS variant_id,
               (line->>'quantity')::int AS quantity, o.processed_at, o.cancelled_at,
-              o.ledger_seq, ${cancelSeq("o")} AS cancel_seq
+              coalesce(o.shopify_created_at, o.processed_at) AS created_at,
+              o.ledger_seq, ${cancelSeq("o")} AS cancel_seq, o.shopify_id AS order_id
        FROM booked b
        JOIN shopify_orders o ON o.connection_id = $1 AND o.shopify_id = b.order_id
        CROSS JOIN jsonb_array_elements(o.line_items) AS line
        -- Orders every opening balance covers are not unpacked (on a first sync: all of them).
        WHERE greatest(o.ledger_seq, ${cancelSeq("o")}) > (SELECT min(covers_order_seq) FROM opened)
+          OR greatest(o.shopify_updated_at, o.cancelled_at) > (SELECT min(covers_until) FROM opened)
      ),
      lines AS (
-       SELECT o.organization_id, o.item_id, o.covers_order_seq, s.*
+       SELECT o.organization_id, o.item_id, o.covers_order_seq, o.covers_until, s.*
        FROM opened o JOIN sold s ON s.variant_id = o.variant_id
      )
-     INSERT INTO inventory_movements ${movementColumns}
-     SELECT organization_id, item_id, 'shopify_order', -quantity, 'shopify_order:' || line_id,
-            coalesce(processed_at, now())
-     FROM lines WHERE ledger_seq > covers_order_seq
+     INSERT INTO inventory_movements ${movementColumns.replace(")", ", shopify_line_item_id)")}
+     SELECT organization_id, item_id, 'shopify_order', -quantity,
+            'shopify_order:' || line_item_id, coalesce(processed_at, now()), line_item_id
+     FROM lines l WHERE NOT ${covered("l.ledger_seq", "l.created_at", "l")}
      UNION ALL
-     SELECT organization_id, item_id, 'shopify_order_cancelled', quantity,
-            'shopify_order_cancelled:' || line_id, cancelled_at
-     FROM lines WHERE cancel_seq > covers_order_seq
+     -- What is still out: after a booked sale, what its line's movements took; after a sale the
+     -- opening covers, its quantity less what refunds gave back (booked, or in the opening).
+     SELECT organization_id, item_id, 'shopify_order_cancelled',
+            CASE WHEN EXISTS (SELECT 1 FROM inventory_movements x
+                              WHERE x.organization_id = l.organization_id
+                                AND x.source_ref = 'shopify_order:' || l.line_item_id)
+                 THEN 0 ELSE quantity - (SELECT coalesce(sum((item->>'quantity')::int), 0)::int
+                        FROM shopify_refunds r CROSS JOIN jsonb_array_elements(r.line_items) item
+                        WHERE r.connection_id = $1 AND r.order_id = l.order_id
+                          AND (item->>'line_item_id')::bigint = l.line_item_id
+                          AND item->>'restock_type' IN ('RETURN', 'CANCEL')
+                          AND (item->>'restocked')::boolean
+                          AND ${covered("r.ledger_seq", "r.shopify_created_at", "l")}) END
+              - ${bookedFor("l", "'shopify_order', 'shopify_order_edit', 'shopify_refund'")},
+            'shopify_order_cancelled:' || line_item_id, cancelled_at, line_item_id
+     FROM lines l WHERE NOT ${covered("l.cancel_seq", "l.cancelled_at", "l")}
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );

@@ -6,22 +6,21 @@ import type { Queryable } from "@roestify/db";
  * `variant_id` null). An explicit list `shopify_variant_ids` wins; else every variant with
  * exactly that SKU (case-sensitive) shares the SKU's stock.
  */
-export const skuMappingSql = (organization: string) => `
-  SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
-         c.inventory_location_id AS location_id, c.inventory_push_enabled AS push_enabled,
-         v.shopify_id AS variant_id, v.inventory_item_id
-  FROM inventory_items i
-  LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
-  -- Two index-backed lookups: one join condition choosing between them would be a nested loop
-  -- over every SKU × every variant.
-  LEFT JOIN LATERAL (
-    SELECT e.shopify_id, e.inventory_item_id FROM shopify_product_variants e
-    WHERE e.connection_id = c.id AND e.shopify_id = ANY (i.shopify_variant_ids)
-    UNION ALL
-    SELECT s.shopify_id, s.inventory_item_id FROM shopify_product_variants s
-    WHERE i.shopify_variant_ids IS NULL AND s.connection_id = c.id AND s.sku = i.sku
-  ) v ON true
-  WHERE i.organization_id = ${organization}`;
+export const skuMappingSql = (organization: string) => {
+  const from = (variants: string, explicit: boolean) => `
+    SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
+           c.inventory_location_id AS location_id, c.inventory_push_enabled AS push_enabled,
+           v.shopify_id AS variant_id, v.inventory_item_id
+    FROM inventory_items i
+    LEFT JOIN shopify_connections c ON c.organization_id = i.organization_id AND c.status = 'active'
+    LEFT JOIN shopify_product_variants v ON v.connection_id = c.id AND ${variants}
+    WHERE i.organization_id = ${organization}
+      AND i.shopify_variant_ids IS ${explicit ? "NOT NULL" : "NULL"}`;
+  // Two joins, one per kind of mapping: matching by SKU is one hash join over all SKUs (one
+  // condition choosing between the kinds would be a nested loop over every SKU × every variant).
+  return `${from("v.sku = i.sku", false)}
+    UNION ALL ${from("v.shopify_id = ANY (i.shopify_variant_ids)", true)}`;
+};
 
 export interface SkuMapping {
   connection_id: string | null;

@@ -1,4 +1,5 @@
 import type { Queryable } from "@roestify/db";
+import { openingRef } from "./ledger.ts";
 import { skuMappingSql } from "./mapping.ts";
 
 /** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
@@ -26,21 +27,27 @@ export interface PushTarget {
 
 /**
  * What each mapped variant of the connection's SKUs should show at the inventory location, for
- * the SKUs where one of them differs; nothing while the connection's pushes are paused.
+ * the SKUs where one of them differs; nothing while the connection's pushes are paused, and
+ * nothing for a SKU whose opening balance from this shop is not adopted yet (a packaging booked
+ * while the first sync runs would otherwise overwrite the shop's live quantity).
  */
 const pushTargetsSql = `
   WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
   targets AS (
     SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-           greatest(0, i.available) AS target, i.push_status
+           greatest(0, i.available) AS target, i.push_status,
+           -- A SKU is pushed with all its variants when one of them differs.
+           bool_or(l.available IS DISTINCT FROM greatest(0, i.available))
+             OVER (PARTITION BY m.item_id) AS differs
     FROM mapped m
     JOIN inventory_items i ON i.id = m.item_id
     LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL)
-  SELECT * FROM targets t WHERE EXISTS (
-    SELECT 1 FROM targets d WHERE d.item_id = t.item_id AND d.shopify_available IS DISTINCT FROM d.target)
-  ORDER BY t.item_id`;
+    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
+      AND EXISTS (SELECT 1 FROM inventory_movements x
+                  WHERE x.organization_id = i.organization_id AND x.source_ref = ${openingRef("i.id")}))
+  SELECT item_id, sku, inventory_item_id, location_id, shopify_available, target, push_status
+  FROM targets WHERE differs ORDER BY item_id`;
 
 export async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
   return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;

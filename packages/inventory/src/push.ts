@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@roestify/db";
-import type { AdminClient } from "@roestify/shopify";
+import { type AdminClient, pushConflicts } from "@roestify/shopify";
 import {
   inventoryLevelsAtLocationQuery,
   inventorySetQuantitiesMutation,
@@ -63,10 +63,13 @@ export async function pushInventory(
       await recordPushed(db, connectionId, batch);
       pushed += new Set(batch.map((target) => target.item_id)).size;
     }
-    if (stale.length === 0) continue;
+    // What changed meanwhile is queued as a push of its own: no second look at every SKU.
+    if (stale.length === 0) return { pushed, conflicts: 0 };
     if (round >= staleRetries) {
       await markConflict(db, stale);
-      return { pushed, conflicts: new Set(stale.map((target) => target.item_id)).size };
+      const conflicts = new Set(stale.map((target) => target.item_id)).size;
+      pushConflicts.inc(conflicts);
+      return { pushed, conflicts };
     }
     await catchUp();
     await refreshLevels(db, client, connectionId, stale);

@@ -21,13 +21,15 @@ export interface SkuStock {
  */
 export async function listStock(db: Queryable, organizationId: string): Promise<SkuStock[]> {
   const rows = await db.query<{
+    item_id: string;
     sku: string;
     title: string | null;
     available: number;
     location_id: string | null;
     connection_id: string | null;
     push_enabled: boolean | null;
-    variants: { variant_id: string; shopify_available: number | null }[];
+    variant_id: string | null;
+    shopify_available: number | null;
     last_pushed_quantity: number | null;
     last_pushed_at: Date | null;
     push_status: PushOutcome | null;
@@ -35,35 +37,41 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
   }>({
     // Prepared once per pooled connection: planning it would cost more than running it.
     name: "inventory.list-stock",
-    text: `WITH mapping AS (${skuMappingSql("$1")})
-     SELECT i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at, i.push_status,
-            i.push_error, m.connection_id, m.location_id, m.push_enabled, m.variants
-     FROM inventory_items i
-     JOIN (SELECT m.item_id, min(m.connection_id::text) AS connection_id,
-                  min(m.location_id) AS location_id, bool_and(m.push_enabled) AS push_enabled,
-                  coalesce(jsonb_agg(jsonb_build_object('variant_id', m.variant_id::text,
-                                                        'shopify_available', l.available)
-                                     ORDER BY m.variant_id) FILTER (WHERE m.variant_id IS NOT NULL),
-                           '[]') AS variants
-           FROM mapping m
-           LEFT JOIN shopify_inventory_levels l ON l.connection_id = m.connection_id
-             AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-           GROUP BY m.item_id) m ON m.item_id = i.id
-     ORDER BY i.sku`,
+    // One row per mapped variant, in SKU order; grouped here (aggregating them into JSON in the
+    // database and parsing it again cost more than the rows).
+    text: `SELECT m.item_id, i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at,
+                  i.push_status, i.push_error, m.connection_id, m.location_id, m.push_enabled,
+                  m.variant_id, l.available AS shopify_available
+     FROM (${skuMappingSql("$1")}) m
+     JOIN inventory_items i ON i.id = m.item_id
+     LEFT JOIN shopify_inventory_levels l ON l.connection_id = m.connection_id
+       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+     ORDER BY i.sku, m.variant_id`,
     values: [organizationId],
   });
-  return rows.rows.map((row) => ({
+  const skus: { row: (typeof rows.rows)[number]; variants: SkuStock["variants"] }[] = [];
+  for (const row of rows.rows) {
+    let sku = skus.at(-1);
+    if (sku?.row.item_id !== row.item_id) {
+      sku = { row, variants: [] };
+      skus.push(sku);
+    }
+    if (row.variant_id !== null) {
+      sku.variants.push({ variantId: row.variant_id, shopifyAvailable: row.shopify_available });
+    }
+  }
+  return skus.map(({ row, variants }) => ({
     sku: row.sku,
     title: row.title,
     available: row.available,
     locationId: row.location_id,
-    variants: row.variants.map((variant) => ({
-      variantId: variant.variant_id,
-      shopifyAvailable: variant.shopify_available,
-    })),
+    variants,
     lastPushedQuantity: row.last_pushed_quantity,
     lastPushedAt: row.last_pushed_at,
-    pushStatus: pushStatus(row),
+    pushStatus: pushStatus({
+      ...row,
+      variants: variants.map((variant) => ({ shopify_available: variant.shopifyAvailable })),
+    }),
     pushError: row.push_error,
   }));
 }

@@ -5,9 +5,10 @@ export { type JobType, jobTypes, type SyncJobPayload, syncJobPayload } from "./j
 export { endConnection } from "./lifecycle/disconnect.ts";
 export { acceptWebhook, type WebhookDelivery } from "./lifecycle/webhook-intake.ts";
 export { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
+export { renderMetrics } from "./metrics.ts";
 export { runJobsUntilIdle, runQueueTickAndJobs } from "./run-until-idle.ts";
 export { startRunner } from "./runner.ts";
 export { type SyncTaskOptions, syncTask } from "./sync-task.ts";
-export { createTaskList, crontab } from "./tasks.ts";
-export { runQueueTick } from "./tick.ts";
+export { createTaskList, crontab, fullSyncTasks, quickTasks } from "./tasks.ts";
+export { enqueueDueSyncsSql, runQueueTick } from "./tick.ts";
 export { holdWorkerLiveness } from "./worker-liveness.ts";

@@ -4,12 +4,23 @@ import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { endWorkerLiveness, holdWorkerLiveness } from "./worker-liveness.ts";
 
+/**
+ * An error in graphile-worker's log metadata as plain data: pino's redaction writes to fields
+ * such as `code`, which throws on a DOMException (the AbortError of a job stopped by SIGTERM)
+ * and took the worker down instead of handing the job over.
+ */
+const plain = (value: unknown) =>
+  value instanceof Error ? { type: value.name, message: value.message } : value;
+
 /** graphile-worker's log lines go through the app's logger (and its redaction). */
 export function workerLogger(log: AppLogger) {
   return new Logger((scope) => (level, message, meta) => {
     const method = level === "warning" ? "warn" : level;
+    const fields = Object.fromEntries(
+      Object.entries(meta ?? {}).map(([key, value]) => [key, plain(value)]),
+    );
     log[method](
-      { scope: { label: scope.label, taskIdentifier: scope.taskIdentifier }, ...meta },
+      { scope: { label: scope.label, taskIdentifier: scope.taskIdentifier }, ...fields },
       message,
     );
   });

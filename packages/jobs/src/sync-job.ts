@@ -6,9 +6,9 @@ import {
   type Queryable,
   transaction,
 } from "@roestify/db";
-import { adoptVariantSkus, applyShopifyToLedger } from "@roestify/inventory";
+import { adoptVariantSkus, applyShopifyToLedger, mirrorRefunds } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
-import type { SyncRun, SyncState } from "@roestify/shopify";
+import type { AdminClient, SyncRun, SyncState } from "@roestify/shopify";
 
 export interface SyncJobRow {
   id: string;
@@ -61,8 +61,9 @@ export async function isRunning(db: Queryable, id: string): Promise<boolean> {
 }
 
 /**
- * Records a failed attempt. `final` (the last attempt, or an error no retry can fix) marks the job
- * failed; otherwise it stays running until graphile-worker's retry picks it up again.
+ * Records a failed attempt with the sentence people read. `final` (the last attempt, or an error
+ * no retry can fix) marks the job failed; otherwise it stays running until graphile-worker's
+ * retry picks it up again.
  */
 export async function recordFailure(
   db: Queryable,
@@ -81,8 +82,8 @@ export async function recordFailure(
 }
 
 /**
- * An error as people may read it in `last_error`: its message without anything secret (tokens
- * like `shpat_…`, query strings of signed result URLs).
+ * An error for the log (never for people): its message without anything secret (tokens like
+ * `shpat_…`, query strings of signed result URLs).
  */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -101,6 +102,7 @@ export function describeError(error: unknown): string {
 export function jobBookkeeping(
   services: Services,
   job: SyncJobRow,
+  client: AdminClient,
 ): Pick<
   SyncRun,
   "state" | "saveState" | "wrote" | "progress" | "write" | "productsMirrored" | "complete"
@@ -152,10 +154,13 @@ export function jobBookkeeping(
     // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
     productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
+      // What the ledger needs beyond the mirrors: the refunds of the orders it is to book.
+      await mirrorRefunds(db.pool, client, job.connection_id);
       await transaction(db.pool, async (tx) => {
         await lockRunning(tx, job.id);
         await finish(tx);
-        // Roestify's stock follows the mirrors: opening balances, sold and cancelled lines.
+        // Roestify's stock follows the mirrors: opening balances, sales, cancellations, refunds
+        // and edits.
         await applyShopifyToLedger(tx, job.connection_id);
         await tx.query(
           `UPDATE shopify_sync_jobs

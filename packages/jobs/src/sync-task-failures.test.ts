@@ -1,3 +1,4 @@
+import { createLogger } from "@roestify/runtime";
 import { describe, expect, it } from "vitest";
 import {
   adminRequest,
@@ -13,14 +14,25 @@ import {
 // The client's own retries are exhausted quickly; the job's attempts are what is tested.
 const quickFailures = { ...fastSync, client: { maxRetries: 1, retryBaseMs: 1 } };
 const size = { products: 3, customers: 3, orders: 3 };
-const { simulator, services } = await startSyncEnvironment([
+const environment = await startSyncEnvironment([
   { domain: "immer-kaputt.myshopify.com", seed: 1, ...size },
   { domain: "widerrufen.myshopify.com", seed: 2, ...size },
   { domain: "beschaeftigt.myshopify.com", seed: 3, ...size },
   { domain: "ohne-kunden.myshopify.com", seed: 4, ...size },
-  { domain: "volle-schlange.myshopify.com", seed: 5, ...size, bulkDelayMs: 1500 },
+  { domain: "volle-schlange.myshopify.com", seed: 5, ...size },
   { domain: "feierabend.myshopify.com", seed: 6, ...size, bulkDelayMs: 400 },
 ]);
+const { simulator } = environment;
+// The log, where the technical errors go (with the job id).
+const logged: Record<string, unknown>[] = [];
+const services = {
+  ...environment.services,
+  log: createLogger({
+    name: "test",
+    level: "warn",
+    destination: { write: (line: string) => logged.push(JSON.parse(line)) },
+  }),
+};
 
 describe("sync job bookkeeping", () => {
   it("fails after exactly five attempts against a shop that always fails, keeping the error", async () => {
@@ -36,10 +48,19 @@ describe("sync job bookkeeping", () => {
       expect(job).toMatchObject({
         attempts: attempt,
         status: attempt < 5 ? "running" : "failed",
-        last_error: "ShopifyApiError: Shopify answered HTTP 503",
+        last_error:
+          attempt < 5
+            ? "Shopify war vorübergehend nicht erreichbar oder überlastet. Der Job wird automatisch erneut versucht; du musst nichts tun."
+            : "Shopify war bei allen Versuchen nicht erreichbar oder überlastet. Bitte versuche es später mit „Wiederholen“ erneut.",
       });
       expect(job.finished_at === null).toBe(attempt < 5);
     }
+    // What went wrong technically is in the log, with the job id.
+    expect(logged.filter((line) => line.syncJobId === id)).toHaveLength(5);
+    expect(logged.find((line) => line.syncJobId === id)).toMatchObject({
+      err: "ShopifyApiError: Shopify answered HTTP 503",
+      final: false,
+    });
     // Graphile-worker would not run it again; if it did, the finished job is skipped.
     const requests = simulator.requests({ shop }).length;
     await runAttempt(services, "incremental_sync", id, 6);
@@ -55,8 +76,13 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "full_sync", id, 1);
     const job = await jobRow(services, id);
     expect(job).toMatchObject({ status: "failed", attempts: 1 });
-    expect(job.last_error).toBe("ShopifyApiError: Shopify did not accept the access token");
-    expect(job.last_error).not.toMatch(/shpat_/);
+    expect(job.last_error).toBe(
+      "Shopify hat den Zugriff abgelehnt. Bitte verbinde den Shop in den Einstellungen neu; danach kannst du den Job wiederholen.",
+    );
+    expect(logged.find((line) => line.syncJobId === id)?.err).toBe(
+      "ShopifyApiError: Shopify did not accept the access token",
+    );
+    expect(JSON.stringify(logged)).not.toMatch(/shpat_/);
     const status = await services.db.pool.query(
       "SELECT status FROM shopify_connections WHERE id = $1",
       [connection.connectionId],
@@ -71,8 +97,9 @@ describe("sync job bookkeeping", () => {
     await runAttempt(services, "incremental_sync", next, 1);
     expect(await jobRow(services, next)).toMatchObject({
       status: "failed",
-      last_error: expect.stringContaining("ReauthRequiredError"),
+      last_error: expect.stringContaining("Bitte verbinde den Shop in den Einstellungen neu"),
     });
+    expect(logged.find((line) => line.syncJobId === next)?.err).toMatch(/^ReauthRequiredError/);
     expect(simulator.requests({ shop })).toHaveLength(refused);
   });
 
@@ -85,7 +112,8 @@ describe("sync job bookkeeping", () => {
     expect(await jobRow(services, id)).toMatchObject({
       status: "failed",
       attempts: 1,
-      last_error: "ShopifyApiError: bulk operation for customers: access denied",
+      last_error:
+        "Shopify verweigert den Zugriff auf einen Teil der Daten (fehlende Berechtigung). Bitte verbinde den Shop neu und erteile alle angefragten Berechtigungen.",
     });
     // Nothing is deleted or half-finished: the other parts' rows stay until a sync completes.
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
@@ -110,23 +138,47 @@ describe("sync job bookkeeping", () => {
     const shop = "volle-schlange.myshopify.com";
     const connection = await connectShop(services, simulator, shop);
     const token = simulator.createAccessToken(shop).access_token;
-    for (let taken = 0; taken < 5; taken++) {
-      await adminRequest(
+    // Five operations of another app hold the slots until the test cancels them, so the sync is
+    // refused for as long as the test decides, however fast or slow the machine is.
+    simulator.updateShop(shop, { bulkDelayMs: 60_000 });
+    const taken: string[] = [];
+    for (let slot = 0; slot < 5; slot++) {
+      const data = await adminRequest(
         simulator,
         shop,
         token,
         `mutation { bulkOperationRunQuery(query: "{ products { edges { node { id } } } }", groupObjects: false) {
            bulkOperation { id } } }`,
       );
+      taken.push(
+        (data.bulkOperationRunQuery as { bulkOperation: { id: string } }).bulkOperation.id,
+      );
     }
+    // The fillers' mutation is anonymous; the sync's starts are the named ones.
+    const syncStarts = () =>
+      simulator
+        .requests({ shop })
+        .filter((entry) => entry.operationName === "BulkOperationRunQuery").length;
     const id = await queueJob(services, connection, "full_sync");
-    await runAttempt(services, "full_sync", id, 1);
+    const attempt = runAttempt(services, "full_sync", id, 1);
+    // Every start so far was refused: no slot was free. Four of them are the four parts' first tries.
+    while (syncStarts() < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    const refused = syncStarts();
+    expect(await jobRow(services, id)).toMatchObject({ status: "running" });
+    simulator.updateShop(shop, { bulkDelayMs: 0 });
+    for (const operation of taken) {
+      await adminRequest(
+        simulator,
+        shop,
+        token,
+        "mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { id } } }",
+        { id: operation },
+      );
+    }
+    await attempt;
     expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 1 });
-    const starts = simulator
-      .requests({ shop })
-      .filter((entry) => entry.operationName === "BulkOperationRunQuery").length;
-    // Five to fill the slots, the sync's four, and its refused tries in between.
-    expect(starts).toBeGreaterThan(5 + 4);
+    // Its four parts started once the slots were free, after the refused tries.
+    expect(syncStarts()).toBeGreaterThanOrEqual(refused + 4);
     expect((await readMirrors(services, connection.connectionId)).products).toHaveLength(3);
   });
 
@@ -142,7 +194,8 @@ describe("sync job bookkeeping", () => {
     expect(Date.now() - started).toBeLessThan(400);
     expect(await jobRow(services, id)).toMatchObject({
       status: "running",
-      last_error: "interrupted: the worker shut down (the next attempt resumes)",
+      last_error:
+        "Der Sync wurde unterbrochen, weil der Worker neu gestartet wurde. Der nächste Versuch setzt ihn fort; du musst nichts tun.",
     });
     await runAttempt(services, "full_sync", id, 2);
     expect(await jobRow(services, id)).toMatchObject({ status: "succeeded", attempts: 2 });

@@ -253,7 +253,8 @@ describe("a shop that misbehaves", () => {
     expect(await jobRow(services, id)).toMatchObject({
       status: "running",
       attempts: 1,
-      last_error: expect.stringContaining("TruncatedDownloadError"),
+      last_error:
+        "Beim Sync ist ein interner Fehler aufgetreten. Der Job wird automatisch erneut versucht; du musst nichts tun.",
     });
     expect(await bulkStarts(other)).toBe(4);
     simulator.clearFaults(other);

@@ -15,7 +15,9 @@ import {
   type SyncSettings,
 } from "@roestify/shopify";
 import type { Task } from "graphile-worker";
+import { failureMessage } from "./failure-message.ts";
 import { syncJobPayload } from "./job-types.ts";
+import { jobDuration } from "./metrics.ts";
 import {
   describeError,
   isRunning,
@@ -143,6 +145,7 @@ export function syncTask<Type extends JobType>(
       return;
     }
     const cancellation = watchCancellation(db, job.id, options.cancelCheckMs ?? 1000);
+    const attemptEnded = jobDuration.startTimer({ type });
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
       const connection = await db.pool.query<{ shop: string }>(
@@ -165,8 +168,9 @@ export function syncTask<Type extends JobType>(
         bulkFinished: options.bulkFinished,
         signal: AbortSignal.any([helpers.abortSignal, cancellation.signal]),
         log,
-        ...jobBookkeeping(services, job),
+        ...jobBookkeeping(services, job, client),
       });
+      attemptEnded({ outcome: "succeeded" });
       log.info({ syncJobId, type }, "sync job succeeded");
     } catch (error) {
       // Cancelled: whatever failed after that (an aborted wait, a refused token) is no failure.
@@ -175,6 +179,7 @@ export function syncTask<Type extends JobType>(
         cancellation.signal.aborted ||
         !(await isRunning(db.pool, job.id))
       ) {
+        attemptEnded({ outcome: "cancelled" });
         log.info({ syncJobId, type }, "sync job cancelled, stopped");
         return;
       }
@@ -183,13 +188,12 @@ export function syncTask<Type extends JobType>(
         await markReauthRequired(db.pool, job.connection_id);
       }
       const final = permanent || helpers.job.attempts >= helpers.job.max_attempts;
-      const message = helpers.abortSignal.aborted
-        ? "interrupted: the worker shut down (the next attempt resumes)"
-        : describeError(error);
-      await recordFailure(db.pool, job.id, message, final);
+      const interrupted = helpers.abortSignal.aborted;
+      attemptEnded({ outcome: interrupted ? "interrupted" : final ? "failed" : "retried" });
+      await recordFailure(db.pool, job.id, failureMessage(error, { final, interrupted }), final);
       log.warn(
-        { syncJobId, type, attempt: helpers.job.attempts, final, err: message },
-        "sync job failed",
+        { syncJobId, type, attempt: helpers.job.attempts, final, err: describeError(error) },
+        interrupted ? "sync job interrupted by shutdown" : "sync job failed",
       );
       if (!permanent) throw error;
     } finally {

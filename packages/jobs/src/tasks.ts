@@ -10,6 +10,11 @@ export const crontab = `* * * * * ${queueTickTask} ?max=1`;
 
 /** graphile-worker's tasks; a job's identifier is its `shopify_sync_jobs.type`. */
 export function createTaskList(services: Services, options: SyncTaskOptions = {}): TaskList {
+  return { ...quickTasks(services, options), ...fullSyncTasks(services, options) };
+}
+
+/** The tick, incremental syncs and pushes: minutes at most, whatever the shop. */
+export function quickTasks(services: Services, options: SyncTaskOptions = {}): TaskList {
   return {
     async [queueTickTask]() {
       const { enqueued } = await runQueueTick(services);
@@ -20,8 +25,15 @@ export function createTaskList(services: Services, options: SyncTaskOptions = {}
       const { webhookEventId } = webhookPayload.parse(payload);
       await processWebhookEvent(services, webhookEventId);
     },
-    full_sync: syncTask(services, "full_sync", options),
     incremental_sync: syncTask(services, "incremental_sync", options),
     inventory_push: syncTask(services, "inventory_push", options),
   };
+}
+
+/**
+ * Full syncs, which take hours on a huge shop: a runner of their own takes them (graphile-worker
+ * hands a runner only the tasks it knows), so they never occupy the quick tasks' slots.
+ */
+export function fullSyncTasks(services: Services, options: SyncTaskOptions = {}): TaskList {
+  return { full_sync: syncTask(services, "full_sync", options) };
 }

@@ -15,6 +15,8 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     LOG_LEVEL: logLevel,
+    /** Bearer token of `/metrics`; unset, the metrics are open (to a private network). */
+    METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   })
   .transform(({ PORT, APP_URL, ...env }) => ({
     ...env,

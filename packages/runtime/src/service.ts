@@ -23,7 +23,28 @@ export async function runService<Config = undefined>(
   options: { config?: () => Config; poolSize?: (config: Config) => number } = {},
 ): Promise<void> {
   let log: Logger | undefined;
-  let stop: () => Promise<void>;
+  // Signals are handled from the first moment: one that arrives while the process is still
+  // starting stops it as soon as it has started (default handling would kill it mid-job).
+  let started: (stop: () => Promise<void>) => void = () => {};
+  const stopReady = new Promise<() => Promise<void>>((resolve) => {
+    started = resolve;
+  });
+  let stopping = false;
+  const onSignal = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const stop = await stopReady;
+    log?.info({ signal }, `${name} stopping`);
+    try {
+      await stop();
+      process.exit(0);
+    } catch (error) {
+      log?.error({ err: error }, `${name} did not stop cleanly`);
+      process.exit(1);
+    }
+  };
+  process.once("SIGTERM", () => void onSignal("SIGTERM"));
+  process.once("SIGINT", () => void onSignal("SIGINT"));
   try {
     const env = readApiEnv();
     const shopify = readShopifyEnv();
@@ -33,30 +54,14 @@ export async function runService<Config = undefined>(
     await prepareDatabase(database.url);
     const db = createDatabase(database.url, { max: options.poolSize?.(config) });
     const stopProcess = await start({ db, env, shopify, log }, config);
-    stop = async () => {
+    started(async () => {
       await stopProcess();
       await db.close();
       await database.stop();
-    };
+    });
   } catch (error) {
     const reason = error instanceof ConfigError ? "configuration error" : "start-up failed";
     console.error(`${name}: ${reason}: ${(error as Error).message}`);
     process.exit(1);
   }
-  const logger = log;
-  let stopping = false;
-  const onSignal = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, `${name} stopping`);
-    try {
-      await stop();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, `${name} did not stop cleanly`);
-      process.exit(1);
-    }
-  };
-  process.once("SIGTERM", () => void onSignal("SIGTERM"));
-  process.once("SIGINT", () => void onSignal("SIGINT"));
 }

@@ -19,6 +19,8 @@ import {
   moneyScalar,
   type OrderRecord,
   type ProductRecord,
+  type RefundRecord,
+  type RestockType,
   type StoredQuantityName,
   type VariantRecord,
 } from "./records.ts";
@@ -465,6 +467,8 @@ export function placeOrder(shop: ShopState, at: string, input: OrderInput): Orde
     customer,
     lineItems,
     fulfillments: [],
+    refunds: [],
+    edited: false,
     location: input.location,
   });
   if (customer) {
@@ -496,6 +500,96 @@ export function cancelOrder(shop: ShopState, order: OrderRecord, at: string, rea
   order.displayFinancialStatus = "REFUNDED";
   touch(shop.orders, order, at);
   if (order.customer) touch(shop.customers, order.customer, at);
+}
+
+/** Moves an order line's units between `committed` and `available` at the order's location. */
+function restock(
+  shop: ShopState,
+  order: OrderRecord,
+  line: LineItemRecord,
+  at: string,
+  moves: {
+    committed: number;
+    available: number;
+  },
+): void {
+  if (!line.variant || line.variant.deleted) return;
+  const level = inventoryLevel(shop, line.variant.inventoryItem, order.location, at);
+  adjustQuantity(shop, level, "committed", moves.committed, at);
+  adjustQuantity(shop, level, "available", moves.available, at);
+}
+
+/**
+ * A refund of line items (Admin API `refundCreate`): `RETURN` puts shipped units back on the
+ * shelf, `CANCEL` puts back units not shipped yet, `NO_RESTOCK` puts back nothing (units not
+ * shipped are no longer to be shipped). The refunded units leave the line's `currentQuantity`.
+ */
+export function refundOrder(
+  shop: ShopState,
+  order: OrderRecord,
+  at: string,
+  lines: { line: LineItemRecord; quantity: number; restockType: RestockType }[],
+): RefundRecord {
+  const num = nextNum(shop, "Refund");
+  const refund: RefundRecord = {
+    id: gid("Refund", num),
+    num,
+    legacyResourceId: String(num),
+    createdAt: at,
+    updatedAt: at,
+    order,
+    note: null,
+    refundLineItems: lines.map(({ line, quantity, restockType }) => {
+      const unshipped = Math.min(quantity, line.unfulfilledQuantity);
+      if (restockType === "RETURN")
+        restock(shop, order, line, at, { committed: 0, available: quantity });
+      else {
+        const back = restockType === "CANCEL" ? quantity : 0;
+        restock(shop, order, line, at, { committed: -unshipped, available: back });
+        line.unfulfilledQuantity -= unshipped;
+      }
+      line.currentQuantity -= quantity;
+      const lineNum = nextNum(shop, "RefundLineItem");
+      return {
+        id: gid("RefundLineItem", lineNum),
+        num: lineNum,
+        lineItem: line,
+        quantity,
+        restockType,
+        restocked: restockType !== "NO_RESTOCK",
+        location: restockType === "NO_RESTOCK" ? null : order.location,
+      };
+    }),
+  };
+  shop.refunds.add(refund);
+  order.refunds.push(refund);
+  touch(shop.orders, order, at);
+  return refund;
+}
+
+/**
+ * An order edit that sets a line's quantity (Admin API `orderEditSetQuantity`, committed): units
+ * added are taken from `available`; units removed (only ones not shipped yet) go back to
+ * `available` when restocked.
+ */
+export function editLineItemQuantity(
+  shop: ShopState,
+  order: OrderRecord,
+  at: string,
+  edit: { line: LineItemRecord; quantity: number; restock: boolean },
+): void {
+  const { line } = edit;
+  const added = edit.quantity - line.currentQuantity;
+  if (added > 0) {
+    line.quantity += added;
+    restock(shop, order, line, at, { committed: added, available: -added });
+  } else {
+    restock(shop, order, line, at, { committed: added, available: edit.restock ? -added : 0 });
+  }
+  line.currentQuantity += added;
+  line.unfulfilledQuantity += added;
+  order.edited = true;
+  touch(shop.orders, order, at);
 }
 
 /** Ships every open line: `committed` (and with it `on_hand`) goes down; the order closes. */

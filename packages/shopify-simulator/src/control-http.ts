@@ -46,6 +46,16 @@ const routes: [method: string, path: string, handler: Handler][] = [
   ],
   [
     "POST",
+    "/_control/shops/:shop/orders/:id/refunds",
+    (c, p, body) => c.refundOrder(p.shop, p.id, body),
+  ],
+  [
+    "POST",
+    "/_control/shops/:shop/orders/:id/edit",
+    (c, p, body) => c.editOrder(p.shop, p.id, body),
+  ],
+  [
+    "POST",
     "/_control/shops/:shop/orders/:id/fulfill",
     (c, p, body) => c.fulfillOrder(p.shop, p.id, body),
   ],

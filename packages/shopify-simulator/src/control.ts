@@ -11,10 +11,12 @@ import {
   createProduct,
   deleteProduct,
   deleteVariant,
+  editLineItemQuantity,
   fulfillOrder,
   inventoryLevel,
   placeOrder,
   primaryLocation,
+  refundOrder,
   updateCustomer,
   updateProduct,
   updateVariant,
@@ -37,6 +39,7 @@ import {
   inventoryLevelBody,
   orderBody,
   productBody,
+  refundBody,
   scopesUpdateBody,
   shopRedactBody,
 } from "./webhook-payloads.ts";
@@ -162,6 +165,30 @@ const cancelOrderInput = z
   })
   .strict();
 
+const refundOrderInput = z
+  .object({
+    lineItems: z
+      .array(
+        z
+          .object({
+            lineItemId: id,
+            quantity: z.number().int().min(1),
+            restockType: z.enum(["RETURN", "CANCEL", "NO_RESTOCK"]).default("RETURN"),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+const editOrderInput = z
+  .object({
+    lineItemId: id,
+    quantity: z.number().int().min(0).max(10_000),
+    restock: z.boolean().default(true),
+  })
+  .strict();
+
 const fulfillOrderInput = z
   .object({ trackingCompany: z.string().default("DHL"), trackingNumber: z.string().optional() })
   .strict();
@@ -237,6 +264,13 @@ function numOf(value: string | number, type: string): number {
   const parsed = parseGid(value);
   if (parsed?.type !== type) throw new ControlError(400, `${value} is not a ${type} id`);
   return parsed.num;
+}
+
+function lineOf(order: OrderRecord, lineItemId: string | number) {
+  const num = numOf(lineItemId, "LineItem");
+  const line = order.lineItems.find((candidate) => candidate.num === num);
+  if (!line) throw notFound(`line item ${lineItemId} of ${order.name}`);
+  return line;
 }
 
 function find<T extends { num: number }>(
@@ -411,6 +445,61 @@ export class Control {
     this.sim.webhooks.emit(shop, "orders/cancelled", orderBody(order));
     this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
     this.#emitLevels(shop, order);
+    return orderView(order);
+  }
+
+  /** Refunds line items, restocking them as asked (Admin API `refundCreate`). */
+  refundOrder(
+    shopDomain: string,
+    orderId: string | number,
+    input: z.input<typeof refundOrderInput>,
+  ) {
+    const shop = this.#shop(shopDomain);
+    const order = find(shop.orders, orderId, "Order");
+    const lines = refundOrderInput.parse(input).lineItems.map((refunded) => {
+      const line = lineOf(order, refunded.lineItemId);
+      if (refunded.quantity > line.currentQuantity) {
+        throw new ControlError(409, `${line.id} has only ${line.currentQuantity} to refund`);
+      }
+      if (refunded.restockType === "CANCEL" && refunded.quantity > line.unfulfilledQuantity) {
+        throw new ControlError(409, `${line.id} has only ${line.unfulfilledQuantity} not shipped`);
+      }
+      return { line, quantity: refunded.quantity, restockType: refunded.restockType };
+    });
+    const refund = refundOrder(shop, order, this.sim.clock.iso(), lines);
+    this.sim.webhooks.emit(shop, "refunds/create", refundBody(refund));
+    this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
+    return {
+      id: refund.id,
+      createdAt: refund.createdAt,
+      refundLineItems: refund.refundLineItems.map((item) => ({
+        id: item.id,
+        lineItemId: item.lineItem.id,
+        quantity: item.quantity,
+        restockType: item.restockType,
+        restocked: item.restocked,
+      })),
+    };
+  }
+
+  /**
+   * An order edit that sets one line's quantity, committed at once (Admin API `orderEditBegin`,
+   * `orderEditSetQuantity`, `orderEditCommit`); units removed must not be shipped yet.
+   */
+  editOrder(shopDomain: string, orderId: string | number, input: z.input<typeof editOrderInput>) {
+    const shop = this.#shop(shopDomain);
+    const order = find(shop.orders, orderId, "Order");
+    if (order.cancelledAt) throw new ControlError(409, `${order.name} is cancelled`);
+    const edit = editOrderInput.parse(input);
+    const line = lineOf(order, edit.lineItemId);
+    if (line.currentQuantity - edit.quantity > line.unfulfilledQuantity) {
+      throw new ControlError(409, `${line.id} has only ${line.unfulfilledQuantity} not shipped`);
+    }
+    editLineItemQuantity(shop, order, this.sim.clock.iso(), { ...edit, line });
+    this.sim.webhooks.emit(shop, "orders/edited", {
+      order_edit: { order_id: order.num, committed_at: order.updatedAt },
+    });
+    this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
     return orderView(order);
   }
 

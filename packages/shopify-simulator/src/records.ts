@@ -216,6 +216,24 @@ export interface FulfillmentRecord extends Entity {
   fulfillmentLineItems: FulfillmentLineItemRecord[];
 }
 
+export type RestockType = "RETURN" | "CANCEL" | "NO_RESTOCK";
+
+export interface RefundLineItemRecord {
+  id: string;
+  num: number;
+  lineItem: LineItemRecord;
+  quantity: number;
+  restockType: RestockType;
+  restocked: boolean;
+  location: LocationRecord | null;
+}
+
+export interface RefundRecord extends Entity {
+  order: OrderRecord;
+  note: string | null;
+  refundLineItems: RefundLineItemRecord[];
+}
+
 export interface OrderRecord extends Entity {
   name: string;
   number: number;
@@ -241,6 +259,9 @@ export interface OrderRecord extends Entity {
   customer: CustomerRecord | null;
   lineItems: LineItemRecord[];
   fulfillments: FulfillmentRecord[];
+  refunds: RefundRecord[];
+  /** Whether an order edit was committed. */
+  edited: boolean;
   /** Where the order's stock is committed (not a GraphQL field). */
   location: LocationRecord;
 }

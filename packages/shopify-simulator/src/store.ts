@@ -11,6 +11,7 @@ import type {
   LocationRecord,
   OrderRecord,
   ProductRecord,
+  RefundRecord,
   ShopRecord,
   VariantRecord,
 } from "./records.ts";
@@ -106,6 +107,8 @@ const idBases = {
   Customer: 7_650_000_000_000,
   InventoryAdjustmentGroup: 31_770_000_000,
   FulfillmentLineItem: 12_960_000_000_000,
+  Refund: 9_870_000_000_000,
+  RefundLineItem: 4_650_000_000_000,
   InventoryLevel: 0,
   DeletionEvent: 0,
   WebhookSubscription: 1_530_000_000,
@@ -131,6 +134,7 @@ export interface ShopState {
   customers: Collection<CustomerRecord>;
   orders: Collection<OrderRecord>;
   fulfillments: Collection<FulfillmentRecord>;
+  refunds: Collection<RefundRecord>;
   deletionEvents: Collection<DeletionEventRecord>;
   bulkOperations: Collection<BulkOperationRecord>;
   webhookSubscriptions: Collection<WebhookSubscriptionRecord>;
@@ -211,6 +215,7 @@ export function createShopState(settings: ShopSettings, shopNum: number, clock: 
     customers: new Collection(),
     orders: new Collection(),
     fulfillments: new Collection(),
+    refunds: new Collection(),
     deletionEvents: new Collection(),
     bulkOperations: new Collection(),
     webhookSubscriptions: new Collection(),

@@ -8,6 +8,7 @@ import type {
   InventoryLevelRecord,
   OrderRecord,
   ProductRecord,
+  RefundRecord,
 } from "./records.ts";
 import type { ShopState } from "./store.ts";
 
@@ -57,6 +58,23 @@ export function customerBody(customer: CustomerRecord) {
     orders_count: customer.orders.length,
     created_at: customer.createdAt,
     updated_at: customer.updatedAt,
+  };
+}
+
+export function refundBody(refund: RefundRecord) {
+  return {
+    id: refund.num,
+    admin_graphql_api_id: refund.id,
+    order_id: refund.order.num,
+    created_at: refund.createdAt,
+    note: refund.note,
+    refund_line_items: refund.refundLineItems.map((item) => ({
+      id: item.num,
+      line_item_id: item.lineItem.num,
+      quantity: item.quantity,
+      restock_type: item.restockType.toLowerCase(),
+      location_id: item.location?.num ?? null,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ShopifyEnv } from "./env.ts";
 import { shopifyFetch } from "./http.ts";
+import { shopifyRequests, throttleWaitSeconds } from "./metrics.ts";
 import { estimateQueryCost } from "./query-cost.ts";
 import { CostBucket, type ThrottleStatus } from "./throttle.ts";
 
@@ -52,6 +53,13 @@ const maxThrottledWaits = 20;
 
 export type AdminClient = ReturnType<typeof createAdminClient>;
 
+/** A request's outcome as `roestify_shopify_requests_total` labels it. */
+function outcome(attempt: Attempt<unknown>): string {
+  if (attempt.ok) return "ok";
+  if (attempt.throttled) return "throttled";
+  return attempt.error.kind === "permanent" ? "error" : attempt.error.kind;
+}
+
 /** Shopify Admin GraphQL for one shop: throttled by cost, retried when Shopify is unwell. */
 export function createAdminClient(options: AdminClientOptions) {
   const { env, shop } = options;
@@ -72,7 +80,10 @@ export function createAdminClient(options: AdminClientOptions) {
     for (;;) {
       const reserved = expectedCosts.get(document) ?? estimateQueryCost(document, variables);
       const wait = shopBucket.reserve(reserved);
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        throttleWaitSeconds.inc(wait / 1000);
+        await sleep(wait);
+      }
       // Outside the network catch: a refused refresh (ReauthRequiredError) is not a network error.
       const accessToken = await options.accessToken().catch((error: unknown) => {
         shopBucket.settle(reserved);
@@ -86,6 +97,7 @@ export function createAdminClient(options: AdminClientOptions) {
       );
       shopBucket.settle(reserved, attempt.cost?.throttleStatus);
       if (attempt.cost) expectedCosts.set(document, attempt.cost.requestedQueryCost);
+      shopifyRequests.inc({ outcome: outcome(attempt) });
       if (attempt.ok) return attempt.data;
       // THROTTLED: the bucket now knows Shopify's state, so the next reserve waits long enough.
       if (attempt.throttled && throttledWaits++ < maxThrottledWaits) continue;

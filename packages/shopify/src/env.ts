@@ -9,7 +9,15 @@ const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"]);
 /** Whether a URL names this machine (the only place plain http may go, in development). */
 export const isLoopback = (url: URL) => loopbackHosts.has(url.hostname);
 
-const schema = z.object({
+const tokenKey = z.string({ error: "is required" }).min(32, "must be at least 32 characters");
+
+const keysSchema = z.object({
+  TOKEN_ENCRYPTION_KEY: tokenKey,
+  /** The key before the last rotation: tokens it encrypted still decrypt until rotated. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey.optional(),
+});
+
+const schema = keysSchema.extend({
   SHOPIFY_API_KEY: z.string({ error: "is required (or run `pnpm start` for the demo)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "is required" }).min(1, "is required"),
   SHOPIFY_SCOPES: z
@@ -28,12 +36,21 @@ const schema = z.object({
       "must be a loopback origin (127.0.0.1, [::1], localhost); it is for development and tests only",
     )
     .optional(),
-  TOKEN_ENCRYPTION_KEY: z
-    .string({ error: "is required" })
-    .min(32, "must be at least 32 characters"),
 });
 
 export type ShopifyEnv = z.infer<typeof schema>;
+export type TokenKeys = z.infer<typeof keysSchema>;
+
+/** The keys a stored token may be encrypted with, the current one first. */
+export const tokenKeys = (keys: TokenKeys): string[] =>
+  keys.TOKEN_ENCRYPTION_KEY_PREVIOUS
+    ? [keys.TOKEN_ENCRYPTION_KEY, keys.TOKEN_ENCRYPTION_KEY_PREVIOUS]
+    : [keys.TOKEN_ENCRYPTION_KEY];
+
+/** Only the token keys (`pnpm db:rotate-token-key` needs nothing else of Shopify's settings). */
+export function readTokenKeys(source: NodeJS.ProcessEnv = process.env): TokenKeys {
+  return parseEnv(keysSchema, source);
+}
 
 /** The Shopify app's credentials and where Shopify is (a simulator in development and tests). */
 export function readShopifyEnv(source: NodeJS.ProcessEnv = process.env): ShopifyEnv {

@@ -6,7 +6,11 @@ type Origin = Pick<ShopifyEnv, "SHOPIFY_API_ORIGIN">;
  * Where a request for `https://{shop}{path}` goes. With SHOPIFY_API_ORIGIN (development, tests) it
  * goes to that origin and names the shop in `X-Forwarded-Host`; nothing else differs.
  */
-export function shopifyTarget(env: Origin, shop: string, path: string) {
+export function shopifyTarget(
+  env: Origin,
+  shop: string,
+  path: string,
+): { url: string; headers: Record<string, string> } {
   if (!env.SHOPIFY_API_ORIGIN) return { url: `https://${shop}${path}`, headers: {} };
   return {
     url: `${env.SHOPIFY_API_ORIGIN.replace(/\/+$/, "")}${path}`,

@@ -16,6 +16,7 @@ export {
 export { uninstallApp } from "./lifecycle/uninstall.ts";
 export { type WebhookVerdict, webhookVerifier } from "./lifecycle/webhook-verification.ts";
 export { fetchLocations, saveLocations, testConnection } from "./locations.ts";
+export { processMetrics, pushConflicts } from "./metrics.ts";
 export {
   authorizeUrl,
   exchangeCode,

@@ -1,6 +1,6 @@
 import { type Database, decryptSql, decryptToken, encryptSql, type Queryable } from "@roestify/db";
 import type pg from "pg";
-import type { ShopifyEnv } from "./env.ts";
+import { type ShopifyEnv, tokenKeys } from "./env.ts";
 import { refreshAccessToken, TokenRequestError, type TokenSet } from "./oauth.ts";
 
 /** The connection needs the user to connect the shop again (refresh refused, token revoked). */
@@ -51,14 +51,14 @@ interface StoredTokens {
 }
 
 /** The connection's tokens, decrypted. */
-async function readTokens(db: Queryable, connectionId: string, key: string) {
+async function readTokens(db: Queryable, connectionId: string, keys: string[]) {
   const result = await db.query<StoredTokens>(
     `SELECT shop, status, access_token_expires_at,
             ${decryptSql("access_token_encrypted", "$2")} AS access_token,
             CASE WHEN refresh_token_encrypted IS NULL THEN NULL
                  ELSE ${decryptSql("refresh_token_encrypted", "$2")} END AS refresh_token
      FROM shopify_connections WHERE id = $1`,
-    [connectionId, key],
+    [connectionId, keys],
   );
   const row = result.rows[0];
   if (!row) throw new Error(`connection ${connectionId} does not exist`);
@@ -139,12 +139,12 @@ export async function accessTokenFor(
   if (fresh(current, refreshWithinMs)) {
     const ciphertext = current.access_token_encrypted;
     if (reuse?.last?.ciphertext.equals(ciphertext)) return reuse.last.token;
-    const token = await decryptToken(db.pool, ciphertext, key);
+    const token = await decryptToken(db.pool, ciphertext, tokenKeys(env));
     if (reuse) reuse.last = { ciphertext, token };
     return token;
   }
   const outcome = await withRefreshLock(db.pool, connectionId, async (session) => {
-    const locked = await readTokens(session, connectionId, key);
+    const locked = await readTokens(session, connectionId, tokenKeys(env));
     if (locked.status !== "active") return { reauth: locked.shop };
     if (fresh(locked, refreshWithinMs)) return { token: locked.access_token };
     if (!locked.refresh_token) return { reauth: locked.shop };

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { transaction } from "@roestify/db";
 import { bookMovement, lockSku } from "@roestify/inventory";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
-import { idempotencyKey, keyedProcedure, performOnce } from "../idempotency.ts";
-import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
+import { idempotencyKey, keyedProcedure } from "../idempotency.ts";
+import { recordStockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const adjustmentReasons = ["correction", "write_off", "stocktake", "sample"] as const;
 
@@ -47,40 +46,24 @@ export const recordAdjustment = keyedProcedure
   })
   .input(recordAdjustmentInput)
   .output(stockChangeSchema)
-  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
-    const { organizationId } = ctx.user;
-    return transaction(ctx.db.pool, (tx) =>
-      performOnce(
-        tx,
-        organizationId,
-        key,
-        { operation: "adjustment", body: ctx.requestBody },
-        async () => {
-          const item = await lockSku(tx, organizationId, body.sku);
-          if (!item) throw new ApiError("not_found", { message: "Diese SKU ist nicht bekannt." });
-          const delta = body.delta ?? (body.counted as number) - item.available;
-          if (delta < 0 && item.available + delta < 0) {
-            throw new ApiError("insufficient_stock", { details: { available: item.available } });
-          }
-          const booked =
-            delta === 0
-              ? { movementId: null, available: item.available }
-              : await bookMovement(tx, {
-                  organizationId,
-                  itemId: item.id,
-                  kind: "adjustment",
-                  delta,
-                  sourceRef: `adjustment:${randomUUID()}`,
-                  reason: body.reason,
-                  note: body.note,
-                });
-          return {
-            movement_id: booked.movementId,
-            sku: body.sku,
-            available: booked.available,
-            push: await queuePush(tx, ctx.user, item.id),
-          } satisfies StockChange;
-        },
-      ),
-    );
-  });
+  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) =>
+    recordStockChange(ctx, { operation: "adjustment", key, sku: body.sku }, async (tx) => {
+      const item = await lockSku(tx, ctx.user.organizationId, body.sku);
+      if (!item) throw new ApiError("not_found", { message: "Diese SKU ist nicht bekannt." });
+      const delta = body.delta ?? (body.counted as number) - item.available;
+      if (delta < 0 && item.available + delta < 0) {
+        throw new ApiError("insufficient_stock", { details: { available: item.available } });
+      }
+      if (delta === 0) return { itemId: item.id, movementId: null, available: item.available };
+      const booked = await bookMovement(tx, {
+        organizationId: ctx.user.organizationId,
+        itemId: item.id,
+        kind: "adjustment",
+        delta,
+        sourceRef: `adjustment:${randomUUID()}`,
+        reason: body.reason,
+        note: body.note,
+      });
+      return { itemId: item.id, ...booked };
+    }),
+  );

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { transaction } from "@roestify/db";
 import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
-import { idempotencyKey, keyedProcedure, performOnce } from "../idempotency.ts";
-import { queuePush, type StockChange, sku, stockChangeSchema } from "./stock-change.ts";
+import { idempotencyKey, keyedProcedure } from "../idempotency.ts";
+import { recordStockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
 export const recordPackagingInput = z.object({
   sku,
@@ -31,32 +30,18 @@ export const recordPackaging = keyedProcedure
   })
   .input(recordPackagingInput)
   .output(stockChangeSchema)
-  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) => {
-    const { organizationId } = ctx.user;
-    return transaction(ctx.db.pool, (tx) =>
-      performOnce(
-        tx,
-        organizationId,
-        key,
-        { operation: "packaging", body: ctx.requestBody },
-        async () => {
-          const item = await lockOrCreateSku(tx, organizationId, body.sku);
-          const booked = await bookMovement(tx, {
-            organizationId,
-            itemId: item.id,
-            kind: "packaging",
-            delta: body.quantity,
-            sourceRef: `packaging:${randomUUID()}`,
-            occurredAt: body.packaged_at,
-            note: body.reference,
-          });
-          return {
-            movement_id: booked.movementId,
-            sku: body.sku,
-            available: booked.available,
-            push: await queuePush(tx, ctx.user, item.id),
-          } satisfies StockChange;
-        },
-      ),
-    );
-  });
+  .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) =>
+    recordStockChange(ctx, { operation: "packaging", key, sku: body.sku }, async (tx) => {
+      const item = await lockOrCreateSku(tx, ctx.user.organizationId, body.sku);
+      const booked = await bookMovement(tx, {
+        organizationId: ctx.user.organizationId,
+        itemId: item.id,
+        kind: "packaging",
+        delta: body.quantity,
+        sourceRef: `packaging:${randomUUID()}`,
+        occurredAt: body.packaged_at,
+        note: body.reference,
+      });
+      return { itemId: item.id, ...booked };
+    }),
+  );

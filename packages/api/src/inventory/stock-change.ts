@@ -1,8 +1,9 @@
-import type { Queryable } from "@roestify/db";
+import { type Database, type Queryable, transaction } from "@roestify/db";
 import { skuMapping } from "@roestify/inventory";
 import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
 import type { User } from "../auth.ts";
+import { performOnce } from "../idempotency.ts";
 
 export const sku = z.string().trim().min(1).max(255);
 
@@ -38,4 +39,36 @@ export async function queuePush(
     requestedBy: `user:${user.id}`,
   });
   return "queued";
+}
+
+/**
+ * Books a stock change of the user's SKU once per `Idempotency-Key` (`operation` and the body as
+ * sent make the request), in one transaction with the push it queues. `book` finds the SKU and
+ * books the movement: `movementId` null when there was nothing to book.
+ */
+export function recordStockChange(
+  ctx: { db: Pick<Database, "pool">; user: User; requestBody: unknown },
+  request: { operation: string; key: string | undefined; sku: string },
+  book: (
+    tx: Queryable,
+  ) => Promise<{ itemId: string; movementId: string | null; available: number }>,
+): Promise<StockChange> {
+  const { operation, key } = request;
+  return transaction(ctx.db.pool, (tx) =>
+    performOnce(
+      tx,
+      ctx.user.organizationId,
+      key,
+      { operation, body: ctx.requestBody },
+      async () => {
+        const booked = await book(tx);
+        return {
+          movement_id: booked.movementId,
+          sku: request.sku,
+          available: booked.available,
+          push: await queuePush(tx, ctx.user, booked.itemId),
+        };
+      },
+    ),
+  );
 }

@@ -1,9 +1,25 @@
+import type { Queryable } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
 
-/** One job of the caller's organisation; any other id is simply not found. */
+export const jobInput = z.object({ id: z.string() });
+
+/** A job of the organisation; any other id (another organisation's, not a UUID) is not found. */
+export async function findJob(db: Queryable, organizationId: string, id: string) {
+  const found = z.uuid().safeParse(id).success
+    ? await db.query<JobRow>(
+        `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND organization_id = $2`,
+        [id, organizationId],
+      )
+    : null;
+  const row = found?.rows[0];
+  if (!row) throw new ApiError("not_found");
+  return row;
+}
+
+/** One job of the caller's organisation. */
 export const job = protectedProcedure
   .meta({
     rest: {
@@ -13,16 +29,8 @@ export const job = protectedProcedure
       errors: ["not_found"],
     },
   })
-  .input(z.object({ id: z.string() }))
+  .input(jobInput)
   .output(jobSchema)
-  .query(async ({ ctx, input }) => {
-    const found = z.uuid().safeParse(input.id).success
-      ? await ctx.db.pool.query<JobRow>(
-          `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND organization_id = $2`,
-          [input.id, ctx.user.organizationId],
-        )
-      : null;
-    const row = found?.rows[0];
-    if (!row) throw new ApiError("not_found");
-    return jobView(row);
-  });
+  .query(async ({ ctx, input }) =>
+    jobView(await findJob(ctx.db.pool, ctx.user.organizationId, input.id)),
+  );

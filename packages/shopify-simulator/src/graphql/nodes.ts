@@ -31,6 +31,8 @@ export function findNode(shop: ShopState, id: string): { id: string } | null {
       return shop.customers.get(num) ?? null;
     case "Fulfillment":
       return shop.fulfillments.get(num) ?? null;
+    case "Refund":
+      return shop.refunds.get(num) ?? null;
     case "BulkOperation":
       return shop.bulkOperations.get(num) ?? null;
     case "WebhookSubscription":

@@ -20,6 +20,7 @@ import {
   type ProductRecord,
   quantityNames,
   quantityOf,
+  type RefundRecord,
   type VariantRecord,
 } from "../records.ts";
 import { levelKey } from "../store.ts";
@@ -291,6 +292,8 @@ export const resolvers: ResolverMap = {
   Order: {
     lineItems: (order: OrderRecord, args: ConnectionArgs, ctx: RequestContext) =>
       nested(order.lineItems, args, ctx),
+    refunds: (order: OrderRecord, args: { first?: number | null }) =>
+      args.first == null ? order.refunds : order.refunds.slice(0, args.first),
     totalPrice: (order: OrderRecord) => order.totalPriceSet.shopMoney.amount,
     subtotalLineItemsQuantity: (order: OrderRecord) =>
       order.lineItems.reduce((sum, line) => sum + line.quantity, 0),
@@ -305,6 +308,10 @@ export const resolvers: ResolverMap = {
       count: order.fulfillments.length,
       precision: "EXACT",
     }),
+  },
+  Refund: {
+    refundLineItems: (refund: RefundRecord, args: ConnectionArgs, ctx: RequestContext) =>
+      nested(refund.refundLineItems, args, ctx),
   },
   LineItem: {
     variant: (line: LineItemRecord) =>

@@ -11,6 +11,7 @@ const typeScopes: Record<string, string> = {
   Location: "read_locations",
   Order: "read_orders",
   Fulfillment: "read_orders",
+  Refund: "read_orders",
   Customer: "read_customers",
 };
 

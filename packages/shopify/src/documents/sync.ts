@@ -65,6 +65,10 @@ const orderFields = /* GraphQL */ `
     closedAt
     createdAt
     updatedAt
+    refunds {
+      id
+      createdAt
+    }
     fulfillments {
       id
       status
@@ -372,6 +376,39 @@ export const variantIdsQuery = /* GraphQL */ `
       pageInfo {
         hasNextPage
         endCursor
+      }
+    }
+  }
+`;
+
+/**
+ * Refunds by id with what they restocked (read once per refund: the refund line items are not
+ * part of the order documents, as a bulk query cannot nest a connection in the order's list of
+ * refunds).
+ */
+export const refundsQuery = /* GraphQL */ `
+  query Refunds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Refund {
+        id
+        createdAt
+        refundLineItems(first: 25) {
+          nodes {
+            id
+            quantity
+            restockType
+            restocked
+            location {
+              id
+            }
+            lineItem {
+              id
+              variant {
+                id
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { isLoopback } from "../env.ts";
+import { bulkDownloadBytes } from "../metrics.ts";
 import type { ShopifyNode } from "./mirror-rows.ts";
 
 /** The download ended early (reset, short body, a cut last line): read the file again. */
@@ -102,6 +103,7 @@ export async function* readJsonl(
       waitAtMost(idleTimeoutMs, "no data");
       for await (const chunk of input as AsyncIterable<Buffer>) {
         received += chunk.length;
+        bulkDownloadBytes.inc(chunk.length);
         const last = chunk.lastIndexOf(newline);
         if (last === -1) {
           partial = Buffer.concat([partial, chunk]);

@@ -1,0 +1,232 @@
+/**
+ * Benchmark of Roestify's stock (`pnpm bench:inventory`): 10,000 SKUs mapped to a simulated shop's
+ * variants, 1,000,000 movements booked on them; then
+ * - `GET /api/v1/inventory` (every SKU, over HTTP on 127.0.0.1): p50 and p99 of 200 requests;
+ * - the minutely tick's push-target computation (`hasPendingPush`, everything in sync: it has to
+ *   look at every SKU) and a push's targets (`pushTargets`, 1,000 SKUs changed): median and max;
+ * - a push of 1,000 changed SKUs to the shop under Shopify's Standard throttle (100 points/s),
+ *   its bucket empty (a shop other apps and syncs keep busy), against the time the throttle
+ *   requires for the calls' cost.
+ * A throwaway embedded PostgreSQL; the web app and the simulator in this process, on BENCH_PORT
+ * and BENCH_PORT + 1 (default 3180). BENCH_SKUS and BENCH_MOVEMENTS change the sizes.
+ */
+import { mkdtempSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createDatabase,
+  encryptSql,
+  parseEnv,
+  prepareDatabase,
+  startEmbeddedPostgres,
+} from "@roestify/db";
+import {
+  applyShopifyToLedger,
+  hasPendingPush,
+  pushInventory,
+  pushTargets,
+} from "@roestify/inventory";
+import { testSecrets, testServices } from "@roestify/runtime/testing";
+import { createAdminClient, gidNumber } from "@roestify/shopify";
+import { start } from "@roestify/shopify-simulator";
+import { SignJWT } from "jose";
+import { z } from "zod";
+import { createApp } from "../src/app.ts";
+
+const count = z.coerce.number().int().min(1);
+const env = parseEnv(
+  z.object({
+    BENCH_SKUS: count.default(10_000),
+    BENCH_MOVEMENTS: count.default(1_000_000),
+    BENCH_CHANGED: count.default(1_000),
+    BENCH_PORT: count.default(3180),
+  }),
+  process.env,
+);
+const shop = "bestand-roesterei.myshopify.com";
+const organizationId = "org-bench";
+const standardThrottle = { restoreRate: 100, maximumAvailable: 2000 };
+
+const stage = (message: string) => console.error(`bench: ${message}`);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await work();
+  return [performance.now() - started, result];
+}
+
+async function times(runs: number, work: () => Promise<unknown>) {
+  const all: number[] = [];
+  for (let run = 0; run < runs; run++) all.push((await timed(work))[0]);
+  all.sort((a, b) => a - b);
+  return {
+    p50: round(percentile(all, 50)),
+    p99: round(percentile(all, 99)),
+    max: round(all.at(-1) ?? 0),
+  };
+}
+
+const cluster = await startEmbeddedPostgres({
+  dataDir: mkdtempSync(join(tmpdir(), "roestify-bench-inventory-")),
+  persistent: false,
+});
+const simulator = await start({
+  apiKey: testSecrets.SHOPIFY_API_KEY,
+  apiSecret: testSecrets.SHOPIFY_API_SECRET,
+  host: "127.0.0.1",
+  port: env.BENCH_PORT + 1,
+  ...standardThrottle,
+});
+let server: Server | undefined;
+const db = createDatabase(cluster.url);
+try {
+  await prepareDatabase(cluster.url);
+  // Three variants a product: as many variants as SKUs, every SKU its own.
+  simulator.createShop({
+    domain: shop,
+    seed: 7,
+    products: Math.ceil(env.BENCH_SKUS / 3),
+    customers: 0,
+    orders: 0,
+    locations: 1,
+  });
+  const location = simulator.getShop(shop).locations[0]?.id as string;
+  const levels = simulator
+    .getInventory(shop, { locationId: location })
+    .filter((level) => level.sku)
+    .slice(0, env.BENCH_SKUS);
+  const { access_token } = simulator.createAccessToken(shop);
+  await db.pool.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
+  const connection = await db.pool.query<{ id: string }>(
+    `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
+     VALUES ($1, $2, '', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
+    [organizationId, shop, access_token, testSecrets.TOKEN_ENCRYPTION_KEY, gidNumber(location)],
+  );
+  const connectionId = connection.rows[0]?.id as string;
+  // The mirrors as a full sync leaves them, then the ledger's SKUs and openings.
+  await db.pool.query(
+    `WITH level AS (SELECT * FROM jsonb_to_recordset($2::jsonb)
+       AS l(variant bigint, item bigint, sku text, available int)),
+     variants AS (
+       INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
+       SELECT $1, variant, 1, 'v', sku, item, '{}' FROM level)
+     INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
+     SELECT $1, item, $3, available, '{}' FROM level`,
+    [
+      connectionId,
+      JSON.stringify(
+        levels.map((level) => ({
+          variant: gidNumber(level.variantId),
+          item: gidNumber(level.inventoryItemId),
+          sku: level.sku,
+          available: level.quantities.available,
+        })),
+      ),
+      gidNumber(location),
+    ],
+  );
+  await applyShopifyToLedger(db.pool, connectionId);
+  // The history: pairs of movements that cancel out, so every SKU stays in sync with the shop.
+  const [bookMs] = await timed(() =>
+    db.pool.query(
+      `WITH items AS (SELECT array_agg(id ORDER BY id) AS ids FROM inventory_items
+                      WHERE organization_id = $1)
+       INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+       SELECT $1, ids[(m / 2) % cardinality(ids) + 1], 'adjustment',
+              CASE WHEN m % 2 = 0 THEN 3 ELSE -3 END, 'adjustment:bench:' || m,
+              now() - make_interval(secs => $2 - m)
+       FROM items, generate_series(0, $2 - 1) AS m`,
+      [organizationId, env.BENCH_MOVEMENTS],
+    ),
+  );
+  await db.pool.query("VACUUM ANALYZE");
+  const movements = await db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM inventory_movements",
+  );
+  stage(
+    `${levels.length} SKUs, ${movements.rows[0]?.n} movements (${Math.round(bookMs)} ms to book)`,
+  );
+
+  const services = testServices(db, { SHOPIFY_API_ORIGIN: simulator.url });
+  server = createApp(services).listen(env.BENCH_PORT, "127.0.0.1");
+  const token = await new SignJWT({ org: organizationId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject("bench")
+    .setExpirationTime("1h")
+    .sign(new TextEncoder().encode(testSecrets.AUTH_JWT_SECRET));
+  const list = async () => {
+    const response = await fetch(`http://127.0.0.1:${env.BENCH_PORT}/api/v1/inventory`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { data: unknown[] };
+    if (body.data.length !== levels.length) throw new Error("the list is incomplete");
+  };
+  await times(5, list);
+  const inventoryList = await times(200, list);
+  stage(`GET /api/v1/inventory: p50 ${inventoryList.p50} ms, p99 ${inventoryList.p99} ms`);
+
+  await times(3, () => hasPendingPush(db.pool, connectionId));
+  const pendingCheck = await times(50, async () => {
+    if (await hasPendingPush(db.pool, connectionId)) throw new Error("nothing should be pending");
+  });
+  stage(`hasPendingPush (all in sync): p50 ${pendingCheck.p50} ms, max ${pendingCheck.max} ms`);
+
+  await db.pool.query(
+    `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+     SELECT organization_id, id, 'packaging', 5, 'packaging:bench:' || id, now()
+     FROM inventory_items WHERE organization_id = $1 ORDER BY sku LIMIT $2`,
+    [organizationId, env.BENCH_CHANGED],
+  );
+  const targets = await times(50, async () => {
+    const found = await pushTargets(db.pool, connectionId);
+    if (found.length !== env.BENCH_CHANGED) throw new Error(`${found.length} targets`);
+  });
+  stage(`pushTargets (${env.BENCH_CHANGED} changed): p50 ${targets.p50} ms, max ${targets.max} ms`);
+
+  // The shop's bucket is empty when the push starts: every point it costs must be restored.
+  simulator.updateShop(shop, { currentlyAvailable: 0 });
+  const logged = simulator.requests({ shop }).length;
+  const client = createAdminClient({
+    env: services.shopify,
+    shop,
+    accessToken: async () => access_token,
+  });
+  const [pushMs, pushed] = await timed(() =>
+    pushInventory(db.pool, client, connectionId, async () => {}),
+  );
+  const calls = simulator.requests({ shop }).slice(logged);
+  const cost = calls
+    .filter((call) => !call.throttled && call.status === 200)
+    .reduce((sum, call) => sum + (call.cost ?? 0), 0);
+  const requiredMs = (cost / standardThrottle.restoreRate) * 1000;
+  stage(
+    `push of ${pushed.pushed} SKUs: ${Math.round(pushMs)} ms, ${calls.length} calls costing ${cost} points; the throttle requires ${Math.round(requiredMs)} ms (${round(pushMs / requiredMs)} ×)`,
+  );
+  console.log(
+    JSON.stringify({
+      skus: levels.length,
+      movements: movements.rows[0]?.n,
+      inventoryListMs: inventoryList,
+      hasPendingPushMs: pendingCheck,
+      pushTargetsMs: targets,
+      push: {
+        skus: pushed.pushed,
+        ms: Math.round(pushMs),
+        calls: calls.length,
+        throttled: calls.filter((call) => call.throttled).length,
+        cost,
+        throttleRequiresMs: Math.round(requiredMs),
+        ratio: round(pushMs / requiredMs),
+      },
+    }),
+  );
+} finally {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await db.close();
+  await simulator.close();
+  await cluster.stop();
+}

@@ -1,0 +1,82 @@
+import type { Queryable } from "@roestify/db";
+import { type AdminClient, gidNumber } from "@roestify/shopify";
+import { refundsQuery } from "@roestify/shopify/documents";
+
+// A refund of up to 25 line items costs ~105 points: 8 of them stay under the 1,000 a query may
+// cost. (A refund of more line items than that is read in part; a roastery's orders are small.)
+const batchSize = 8;
+
+interface RefundNode {
+  id: string;
+  createdAt: string;
+  refundLineItems: {
+    nodes: {
+      id: string;
+      quantity: number;
+      restockType: string;
+      restocked: boolean;
+      location: { id: string } | null;
+      lineItem: { id: string; variant: { id: string } | null };
+    }[];
+  };
+}
+
+/**
+ * Mirrors the refunds of the orders waiting for the stock ledger that are not mirrored yet, with
+ * their line items (what was restocked, where). Every way an order comes in (full sync,
+ * incremental sync, a webhook's sync, a push's catch-up) ends here before the ledger books it.
+ */
+export async function mirrorRefunds(
+  db: Queryable,
+  client: AdminClient,
+  connectionId: string,
+): Promise<void> {
+  const missing = await db.query<{ id: string; order_id: string }>(
+    `SELECT DISTINCT refund->>'id' AS id, o.shopify_id AS order_id
+     FROM ledger_pending_orders p
+     JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
+     CROSS JOIN jsonb_array_elements(coalesce(o.raw->'refunds', '[]')) refund
+     WHERE p.connection_id = $1
+       AND NOT EXISTS (SELECT 1 FROM shopify_refunds r WHERE r.connection_id = $1
+         AND r.shopify_id = split_part(refund->>'id', '/', 5)::bigint)`,
+    [connectionId],
+  );
+  const orderOf = new Map(missing.rows.map((row) => [row.id, row.order_id]));
+  const ids = [...orderOf.keys()];
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const result = await client.request<{ nodes: (RefundNode | null)[] }>(refundsQuery, {
+      ids: ids.slice(start, start + batchSize),
+    });
+    const refunds = result.nodes.flatMap((refund) =>
+      refund
+        ? [
+            {
+              shopify_id: gidNumber(refund.id),
+              order_id: orderOf.get(refund.id),
+              shopify_created_at: refund.createdAt,
+              raw: refund,
+              line_items: refund.refundLineItems.nodes.map((item) => ({
+                id: Number(gidNumber(item.id)),
+                line_item_id: Number(gidNumber(item.lineItem.id)),
+                variant_id: item.lineItem.variant
+                  ? Number(gidNumber(item.lineItem.variant.id))
+                  : null,
+                quantity: item.quantity,
+                restock_type: item.restockType,
+                restocked: item.restocked,
+                location_id: item.location ? Number(gidNumber(item.location.id)) : null,
+              })),
+            },
+          ]
+        : [],
+    );
+    await db.query(
+      `INSERT INTO shopify_refunds (connection_id, shopify_id, order_id, line_items, raw, shopify_created_at)
+       SELECT $1, r.shopify_id, r.order_id, r.line_items, r.raw, r.shopify_created_at
+       FROM jsonb_to_recordset($2::jsonb)
+         AS r(shopify_id bigint, order_id bigint, line_items jsonb, raw jsonb, shopify_created_at timestamptz)
+       ON CONFLICT (connection_id, shopify_id) DO NOTHING`,
+      [connectionId, JSON.stringify(refunds)],
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { connectShop, queueJob, runAttempt, startSyncEnvironment } from "./sync-testing.ts";
+
+const shop = "rueckgabe-roesterei.myshopify.com";
+const { simulator, services } = await startSyncEnvironment([
+  { domain: shop, seed: 21, products: 2, customers: 1, orders: 0, locations: 1 },
+]);
+const connection = await connectShop(services, simulator, shop);
+const product = simulator.createProduct(shop, {
+  title: "Äthiopien Guji",
+  variants: [{ option: "250 g", sku: "GUJI-250", available: [20] }],
+});
+const variantId = product.variants[0]?.id as string;
+
+async function sync(type: "full_sync" | "incremental_sync") {
+  const id = await queueJob(services, connection, type);
+  await runAttempt(services, type, id);
+}
+
+const shopifyAvailable = () =>
+  simulator.getInventory(shop, { sku: "GUJI-250" })[0]?.quantities.available;
+
+async function roestify() {
+  const result = await services.db.pool.query<{ available: number; kinds: string[] }>(
+    `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
+     FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
+     WHERE i.organization_id = $1 AND i.sku = 'GUJI-250' GROUP BY i.id`,
+    [connection.organizationId],
+  );
+  return result.rows[0];
+}
+
+describe("stock that follows the shop", () => {
+  it("books a restocking refund once, whichever sync sees it and however often", async () => {
+    await sync("full_sync");
+    // Shopify's timestamps are whole seconds: an order placed in the second of the levels the
+    // opening balance adopted counts as covered by it (its level change is in that quantity).
+    simulator.advanceClock(1000);
+    expect((await roestify())?.available).toBe(20);
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId, quantity: 5 }] });
+    simulator.fulfillOrder(shop, order.id);
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(15);
+
+    const lineItemId = order.lineItems[0]?.id as string;
+    // Two bags come back to the shelf; one is refunded without coming back.
+    simulator.refundOrder(shop, order.id, {
+      lineItems: [{ lineItemId, quantity: 2, restockType: "RETURN" }],
+    });
+    simulator.refundOrder(shop, order.id, {
+      lineItems: [{ lineItemId, quantity: 1, restockType: "NO_RESTOCK" }],
+    });
+    expect(shopifyAvailable()).toBe(17);
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(17);
+    // Seen again by an incremental sync (as a webhook's sync would) and by a full sync.
+    await sync("incremental_sync");
+    await sync("full_sync");
+    const stock = await roestify();
+    expect(stock?.available).toBe(17);
+    expect(stock?.kinds.filter((kind) => kind.startsWith("shopify_refund"))).toEqual([
+      "shopify_refund 2",
+    ]);
+  });
+
+  it("books an order edit's difference, and gives back what a cancellation leaves out", async () => {
+    const start = shopifyAvailable() as number;
+    expect((await roestify())?.available).toBe(start);
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId, quantity: 4 }] });
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 4);
+    const lineItemId = order.lineItems[0]?.id as string;
+    simulator.editOrder(shop, order.id, { lineItemId, quantity: 1, restock: true });
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 1);
+    simulator.editOrder(shop, order.id, { lineItemId, quantity: 3 });
+    await sync("incremental_sync");
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 3);
+    expect(shopifyAvailable()).toBe(start - 3);
+
+    // One bag refunded and restocked before the order is cancelled: the rest comes back once.
+    simulator.refundOrder(shop, order.id, {
+      lineItems: [{ lineItemId, quantity: 1, restockType: "CANCEL" }],
+    });
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 2);
+    simulator.cancelOrder(shop, order.id);
+    await sync("incremental_sync");
+    await sync("full_sync");
+    expect(shopifyAvailable()).toBe(start);
+    expect((await roestify())?.available).toBe(start);
+  });
+});
