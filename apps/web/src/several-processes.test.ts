@@ -8,7 +8,6 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { connectShop, startSyncEnvironment, testSecrets, until } from "@roestify/jobs/testing";
-import { workerNodeFlags } from "@roestify/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUserToken } from "./testing.ts";
 
@@ -45,13 +44,8 @@ interface Process {
 const processes: Process[] = [];
 
 /** Starts `main` with the test database and simulator; resolves once it logged `ready`. */
-async function startProcess(
-  main: string,
-  flags: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-) {
-  const child = spawn(process.execPath, [...flags, main], {
+async function startProcess(main: string, env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, [main], {
     env: {
       PATH: process.env.PATH ?? "",
       ...testSecrets,
@@ -76,6 +70,8 @@ async function startProcess(
 }
 
 const webMain = fileURLToPath(new URL("./main.ts", import.meta.url));
+// The worker app's entry point (`pnpm --filter @roestify/worker start`), by path: apps do not
+// depend on one another; its memory flags do not matter here.
 const workerMain = fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url));
 let webs: string[] = [];
 // A session of the test's own that holds a shop's sync lock, as a running sync would.
@@ -85,10 +81,10 @@ beforeAll(async () => {
   // All five start at once, as a deploy starts them; each applies migrations under a lock.
   const started = await Promise.all([
     ...[0, 1].map(() =>
-      startProcess(webMain, [], { PORT: "0", HOST: "127.0.0.1" }, /^web listening on /),
+      startProcess(webMain, { PORT: "0", HOST: "127.0.0.1" }, /^web listening on /),
     ),
     ...[0, 1, 2].map(() =>
-      startProcess(workerMain, workerNodeFlags, { WORKER_CONCURRENCY: "2" }, /^worker running$/),
+      startProcess(workerMain, { WORKER_CONCURRENCY: "2" }, /^worker running$/),
     ),
   ]);
   webs = started.slice(0, 2).map((web) => `http://${web.ready.replace(/^web listening on /, "")}`);
