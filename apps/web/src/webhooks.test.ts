@@ -59,6 +59,48 @@ const connectionOf = async (org: string) =>
 
 const run = () => drainQueue(services);
 
+/** A manual sync, as the dashboard asks for one. */
+const requestSync = async (org: string, type: "full" | "incremental") =>
+  fetch(`${url}/api/v1/shopify/sync`, {
+    method: "POST",
+    headers: {
+      authorization: await signUserToken({ org }),
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ type }),
+  });
+
+/** The customer's email and names are in no mirror column or `raw`, nor in a stored body. */
+async function expectRedacted(
+  connectionId: string,
+  customer: { id: string; email: string; first_name: string; last_name: string },
+) {
+  const row = await db.pool.query(
+    "SELECT 1 FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2",
+    [connectionId, customer.id],
+  );
+  expect(row.rowCount).toBe(0);
+  for (const table of ["shopify_customers", "shopify_orders", "shopify_fulfillments"]) {
+    const dump = await db.pool.query(
+      `SELECT coalesce(string_agg(t::text, ' '), '') AS all FROM ${table} t`,
+    );
+    expect(dump.rows[0].all).not.toContain(customer.email);
+  }
+  const orders = await db.pool.query(
+    "SELECT raw::text AS raw, email FROM shopify_orders WHERE connection_id = $1 AND customer_id = $2",
+    [connectionId, customer.id],
+  );
+  expect(orders.rowCount).toBeGreaterThan(0);
+  for (const order of orders.rows) {
+    expect(order.email).toBeNull();
+    for (const name of [customer.first_name, customer.last_name]) {
+      expect(order.raw).not.toContain(name);
+    }
+  }
+  const events = await db.pool.query("SELECT payload::text AS p FROM shopify_webhook_events");
+  expect(events.rows.map((r) => r.p ?? "").join(" ")).not.toContain(customer.email);
+}
+
 describe("POST /api/v1/shopify/webhooks", () => {
   it("answers 401 to a forged or missing signature and records nothing", async () => {
     const body = { id: 1 };
@@ -207,7 +249,7 @@ describe("the app's lifecycle at a simulated Shopify", () => {
     expect((await readEnvelope(other)).data).toEqual([]);
   });
 
-  it("customers/redact leaves the customer's email and name in no mirror column or raw", async () => {
+  it("customers/redact leaves the customer's email and name in no mirror column or raw, also after later syncs", async () => {
     const connection = await connectionOf("org-a");
     const customer = (
       await db.pool.query(
@@ -221,30 +263,30 @@ describe("the app's lifecycle at a simulated Shopify", () => {
     simulator.redactCustomer(shop, { customerId: customer.id });
     await simulator.webhooksIdle();
     await run();
-    const row = await db.pool.query(
-      "SELECT 1 FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2",
-      [connection.id, customer.id],
+    await expectRedacted(connection.id, customer);
+
+    // Shopify still returns the customer for a while: a change of theirs and a new order of
+    // theirs reach an incremental sync (by webhook), and the whole shop a full sync, which
+    // copies the customers into an emptied mirror straight.
+    const variant = simulator.getInventory(shop)[0]?.variantId as string;
+    simulator.updateCustomer(shop, customer.id, { tags: ["nach-loeschung"] });
+    simulator.placeOrder(shop, {
+      lineItems: [{ variantId: variant, quantity: 1 }],
+      customerId: customer.id,
+      email: customer.email,
+    });
+    await simulator.webhooksIdle();
+    await run();
+    await expectRedacted(connection.id, customer);
+    await db.pool.query("DELETE FROM shopify_customers WHERE connection_id = $1", [connection.id]);
+    expect((await requestSync("org-a", "full")).status).toBe(200);
+    await run();
+    await expectRedacted(connection.id, customer);
+    const others = await db.pool.query(
+      "SELECT count(*)::int AS n FROM shopify_customers WHERE connection_id = $1",
+      [connection.id],
     );
-    expect(row.rowCount).toBe(0);
-    for (const table of ["shopify_customers", "shopify_orders", "shopify_fulfillments"]) {
-      const dump = await db.pool.query(
-        `SELECT coalesce(string_agg(t::text, ' '), '') AS all FROM ${table} t`,
-      );
-      expect(dump.rows[0].all).not.toContain(customer.email);
-    }
-    const orders = await db.pool.query(
-      "SELECT raw::text AS raw, email FROM shopify_orders WHERE connection_id = $1 AND customer_id = $2",
-      [connection.id, customer.id],
-    );
-    expect(orders.rowCount).toBeGreaterThan(0);
-    for (const order of orders.rows) {
-      expect(order.email).toBeNull();
-      for (const name of [customer.first_name, customer.last_name]) {
-        expect(order.raw).not.toContain(name);
-      }
-    }
-    const events = await db.pool.query("SELECT payload::text AS p FROM shopify_webhook_events");
-    expect(events.rows.map((row) => row.p ?? "").join(" ")).not.toContain(customer.email);
+    expect(others.rows[0].n).toBeGreaterThan(0);
   });
 
   it("app/scopes_update with a required scope missing asks for a new connection", async () => {

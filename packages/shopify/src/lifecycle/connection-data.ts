@@ -1,4 +1,5 @@
 import type { Queryable } from "@roestify/db";
+import { scrubOrderAssignments } from "./redacted-customers.ts";
 
 /**
  * The connection ends: `disconnected`, its tokens gone (nothing can be sent to the shop any
@@ -45,40 +46,30 @@ export async function purgeConnection(
   );
 }
 
-/** Keys of an order's `raw` that hold personal data (the customer keeps only its id). */
-const personalOrderKeys = [
-  "email",
-  "phone",
-  "note",
-  "contactEmail",
-  "shippingAddress",
-  "billingAddress",
-  "displayAddress",
-];
-
 /**
  * customers/redact: the customer's row goes; in the listed orders and in every other mirrored
  * order of that customer the personal data goes from every column and from `raw`. The orders
- * stay (the roastery's bookkeeping needs them).
+ * stay (the roastery's bookkeeping needs them). The customer stays recorded as redacted, so no
+ * later sync brings their data back (`redactionOnWrite`).
  */
 export async function redactCustomer(
   db: Queryable,
   connectionId: string,
   request: { customerId: string; orderIds: string[] },
 ): Promise<{ orders: number }> {
+  await db.query(
+    `INSERT INTO shopify_redacted_customers (connection_id, customer_id) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING`,
+    [connectionId, request.customerId],
+  );
   await db.query("DELETE FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2", [
     connectionId,
     request.customerId,
   ]);
   const orders = await db.query(
-    `UPDATE shopify_orders
-     SET email = NULL,
-         raw = CASE WHEN raw ? 'customer' AND jsonb_typeof(raw->'customer') = 'object'
-                    THEN jsonb_set(raw - $4::text[], '{customer}',
-                                   jsonb_build_object('id', raw->'customer'->'id'))
-                    ELSE raw - $4::text[] END
+    `UPDATE shopify_orders SET ${scrubOrderAssignments}
      WHERE connection_id = $1 AND (customer_id = $2 OR shopify_id = ANY($3::bigint[]))`,
-    [connectionId, request.customerId, request.orderIds, personalOrderKeys],
+    [connectionId, request.customerId, request.orderIds],
   );
   return { orders: orders.rowCount ?? 0 };
 }
