@@ -422,6 +422,15 @@ describe("DELETE /api/v1/shopify/connection", () => {
     expect((await installApp(url, "org-d", shop)).location).toContain("shopify=connected");
     await run();
     const connection = await connectionOf("org-d");
+    // SKUs mapped to variants explicitly, and pushed there.
+    const mapped = await db.pool.query(
+      `UPDATE inventory_items i SET shopify_variant_ids = ARRAY[v.shopify_id],
+         last_pushed_quantity = 1, last_pushed_at = now(), push_status = 'pushed'
+       FROM shopify_product_variants v
+       WHERE i.organization_id = 'org-d' AND v.connection_id = $1 AND v.sku = i.sku`,
+      [connection.id],
+    );
+    expect(mapped.rowCount).toBeGreaterThan(0);
     const response = await disconnect("org-d", "?purge=true");
     expect(response.status).toBe(200);
     expect((await readEnvelope(response)).data).toEqual({
@@ -436,8 +445,11 @@ describe("DELETE /api/v1/shopify/connection", () => {
       expect(left.rows[0].n).toBe(0);
     }
     const skus = await db.pool.query(
-      "SELECT count(*)::int AS n FROM inventory_items WHERE organization_id = 'org-d'",
+      `SELECT count(*)::int AS n, count(shopify_variant_ids)::int AS mapped,
+              count(last_pushed_at)::int AS pushed
+       FROM inventory_items WHERE organization_id = 'org-d'`,
     );
+    expect(skus.rows[0]).toEqual({ n: expect.any(Number), mapped: 0, pushed: 0 });
     expect(skus.rows[0].n).toBeGreaterThan(0);
     const status = await fetch(`${url}/api/v1/shopify/status`, {
       headers: { authorization: await signUserToken({ org: "org-d" }) },

@@ -1,14 +1,9 @@
 import { type Queryable, transaction } from "@roestify/db";
 import type { Services } from "@roestify/runtime";
-import {
-  changeTopics,
-  exportCustomerData,
-  purgeConnection,
-  redactCustomer,
-} from "@roestify/shopify";
+import { changeTopics, exportCustomerData, redactCustomer } from "@roestify/shopify";
 import { z } from "zod";
 import { enqueueJob } from "../enqueue.ts";
-import { endConnection } from "./disconnect.ts";
+import { endConnection, purgeShop } from "./disconnect.ts";
 
 interface StoredEvent {
   id: string;
@@ -111,7 +106,7 @@ const topicHandlers: Record<string, TopicHandler> = {
   async "shop/redact"({ tx, event, at, connections }) {
     // Shopify sends it 48 hours after an uninstall: an installed connection is a newer install.
     for (const connection of connections) {
-      if (connection.status === "disconnected") await purgeConnection(tx, connection.id, at);
+      if (connection.status === "disconnected") await purgeShop(tx, connection.id, at);
     }
     // Bodies kept of a shop without a connection (any more) go too.
     await tx.query(

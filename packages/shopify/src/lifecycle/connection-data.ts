@@ -18,32 +18,26 @@ export async function markDisconnected(db: Queryable, connectionId: string): Pro
 /**
  * Deletes everything kept for the connection's shop (shop/redact, a disconnect with purge): the
  * connection with its mirrors, locations, cursors, jobs and data requests (all cascade), and the
- * bodies of its shop's stored webhook events up to `until`. Roestify's SKUs and movements stay,
- * unmapped.
+ * bodies of its shop's stored webhook events up to `until`. Resolves to the organisation whose
+ * connection it was (null when there was none), whose SKUs the caller unmaps.
  */
 export async function purgeConnection(
   db: Queryable,
   connectionId: string,
   until: Date,
-): Promise<void> {
+): Promise<string | null> {
   const deleted = await db.query<{ organization_id: string; shop: string }>(
     "DELETE FROM shopify_connections WHERE id = $1 RETURNING organization_id, shop",
     [connectionId],
   );
   const connection = deleted.rows[0];
-  if (!connection) return;
-  await db.query(
-    `UPDATE inventory_items
-     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
-         push_status = NULL, push_error = NULL
-     WHERE organization_id = $1`,
-    [connection.organization_id],
-  );
+  if (!connection) return null;
   await db.query(
     `UPDATE shopify_webhook_events SET payload = NULL
      WHERE shop = $1 AND payload IS NOT NULL AND coalesce(triggered_at, received_at) <= $2`,
     [connection.shop, until],
   );
+  return connection.organization_id;
 }
 
 /**
