@@ -64,7 +64,7 @@ const requestSync = async (org: string, type: "full" | "incremental") =>
   fetch(`${url}/api/v1/shopify/sync`, {
     method: "POST",
     headers: {
-      authorization: await signUserToken({ org }),
+      authorization: await signUserToken({ org, sub: `${org}-owner` }),
       "content-type": "application/json",
     },
     body: JSON.stringify({ type }),
@@ -455,5 +455,87 @@ describe("DELETE /api/v1/shopify/connection", () => {
       headers: { authorization: await signUserToken({ org: "org-d" }) },
     });
     expect((await readEnvelope(status)).data.connection).toBeNull();
+  });
+});
+
+describe("a refund by webhook", () => {
+  const refundShop = "rueckerstattung-roesterei.myshopify.com";
+
+  /** Roestify's stock of the SKU and its movements (kind and delta, in order). */
+  async function stockOf(org: string, sku: string) {
+    const result = await db.pool.query<{ available: number; kinds: string[] }>(
+      `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
+       FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
+       WHERE i.organization_id = $1 AND i.sku = $2 GROUP BY i.id`,
+      [org, sku],
+    );
+    return result.rows[0];
+  }
+
+  it("mirrors a restocking refund and raises stock once; full and incremental syncs book nothing again", async () => {
+    simulator.createShop({ domain: refundShop, seed: 31, products: 0, customers: 1, orders: 0 });
+    const product = simulator.createProduct(refundShop, {
+      title: "Kolumbien Huila",
+      variants: [{ option: "250 g", sku: "HUILA-250", available: [20] }],
+    });
+    expect((await installApp(url, "org-refund", refundShop)).location).toContain(
+      "shopify=connected",
+    );
+    await run();
+    const connection = await connectionOf("org-refund");
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(20);
+    // Shopify's timestamps are whole seconds: the order comes a second after the opening balance.
+    simulator.advanceClock(1000);
+    const variantId = product.variants[0]?.id as string;
+    const order = simulator.placeOrder(refundShop, { lineItems: [{ variantId, quantity: 5 }] });
+    simulator.fulfillOrder(refundShop, order.id);
+    await simulator.webhooksIdle();
+    await run();
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(15);
+
+    const lineItemId = order.lineItems[0]?.id as string;
+    const refund = simulator.refundOrder(refundShop, order.id, {
+      lineItems: [{ lineItemId, quantity: 2, restockType: "RETURN" }],
+    });
+    await simulator.webhooksIdle();
+    const topics = simulator
+      .webhookDeliveries({ shop: refundShop })
+      .map((delivery) => delivery.topic)
+      .slice(-2);
+    expect(topics.sort()).toEqual(["orders/updated", "refunds/create"]);
+    await run();
+    const refundId = refund.id.split("/").pop();
+    const mirrored = await db.pool.query(
+      `SELECT r.order_id::text, r.line_items->0->>'quantity' AS quantity,
+              o.raw->'refunds'->0->>'id' AS order_refund
+       FROM shopify_refunds r JOIN shopify_orders o
+         ON o.connection_id = r.connection_id AND o.shopify_id = r.order_id
+       WHERE r.connection_id = $1 AND r.shopify_id = $2`,
+      [connection.id, refundId],
+    );
+    expect(mirrored.rows).toEqual([
+      { order_id: order.id.split("/").pop(), quantity: "2", order_refund: refund.id },
+    ]);
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(17);
+
+    // The same refund seen again by a full and an incremental sync.
+    expect((await requestSync("org-refund", "full")).status).toBe(200);
+    await run();
+    expect((await requestSync("org-refund", "incremental")).status).toBe(200);
+    await run();
+    const stock = await stockOf("org-refund", "HUILA-250");
+    expect(stock?.available).toBe(17);
+    expect(stock?.kinds.filter((kind) => kind.startsWith("shopify_refund"))).toEqual([
+      "shopify_refund 2",
+    ]);
+    const syncs = await db.pool.query(
+      `SELECT type, status FROM shopify_sync_jobs
+       WHERE connection_id = $1 AND requested_by LIKE 'user:%' ORDER BY created_at`,
+      [connection.id],
+    );
+    expect(syncs.rows).toEqual([
+      { type: "full_sync", status: "succeeded" },
+      { type: "incremental_sync", status: "succeeded" },
+    ]);
   });
 });
