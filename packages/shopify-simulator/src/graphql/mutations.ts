@@ -202,7 +202,9 @@ function apply(
   const level = inventoryLevel(ctx.shop, target.item, target.location, at);
   adjustQuantity(ctx.shop, level, change.name, change.delta, at);
   // Shopify tells subscribers of every level change, the app's own included.
-  ctx.sim.webhooks.emit(ctx.shop, "inventory_levels/update", inventoryLevelBody(level));
+  if (change.delta !== 0) {
+    ctx.sim.webhooks.emit(ctx.shop, "inventory_levels/update", inventoryLevelBody(level));
+  }
   const names: QuantityName[] = [change.name];
   if (change.name !== "incoming") names[reported === "on_hand" ? "unshift" : "push"]("on_hand");
   for (const name of names) {
