@@ -46,7 +46,9 @@ const changeSyncDelayMs = 1_000;
 /**
  * A change of mirrored data: one incremental sync per connection, coalesced. A burst of
  * deliveries joins the sync that is still queued; the next one starts no sooner than
- * WEBHOOK_SYNC_SPACING_SECONDS after the previous one started. The sync reads the current state, so
+ * WEBHOOK_SYNC_SPACING_SECONDS after the previous one started. A sync is only created once the one
+ * before has started, so deliveries over D seconds create at most 2 + (D − 1) / spacing syncs
+ * (the first, one per spacing, one for the tail). The sync reads the current state, so
  * duplicate and out-of-order deliveries cannot leave the mirrors wrong. A body about a redacted
  * customer (Shopify may still send their data for a while) is not kept.
  */
