@@ -75,3 +75,18 @@ export async function mapSku(
   );
   return updated.rowCount ? "mapped" : "unknown_sku";
 }
+
+/**
+ * The organisation's shop and its data are gone (shop/redact, a disconnect with purge): its
+ * SKUs keep their stock and movements, but no mapping to that shop's variants and nothing of
+ * what was pushed there.
+ */
+export async function unmapSkus(db: Queryable, organizationId: string): Promise<void> {
+  await db.query(
+    `UPDATE inventory_items
+     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
+         push_status = NULL, push_error = NULL
+     WHERE organization_id = $1`,
+    [organizationId],
+  );
+}
