@@ -17,6 +17,8 @@ type RestMeta = NonNullable<ProcedureMeta["rest"]>;
 export interface RestRoute {
   /** Its path in the router, e.g. `shopify.job`. */
   procedure: string;
+  /** The procedure itself, called as tRPC's caller calls it. */
+  call: AnyProcedure;
   method: RestMeta["method"];
   /** OpenAPI form, `{id}` for a path parameter. */
   path: string;
@@ -34,7 +36,8 @@ export interface RestRoute {
 /** Every procedure of the router that has `rest` metadata, as a route. */
 export function restRoutes(router: { _def: { procedures: object } } = appRouter): RestRoute[] {
   return Object.entries(router._def.procedures as Record<string, AnyProcedure>).flatMap(
-    ([procedure, { _def }]) => {
+    ([procedure, call]) => {
+      const { _def } = call;
       const meta = _def.meta as ProcedureMeta | undefined;
       if (!meta?.rest) return [];
       const { rest } = meta;
@@ -47,6 +50,7 @@ export function restRoutes(router: { _def: { procedures: object } } = appRouter)
       return [
         {
           procedure,
+          call,
           method: rest.method,
           path: rest.path,
           status: rest.status ?? 200,

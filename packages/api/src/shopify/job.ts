@@ -6,13 +6,14 @@ import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
 
 export const jobInput = z.object({ id: z.string() });
 
+// Prepared once per pooled connection (as every statement of a read route): parsing and planning
+// it would cost PostgreSQL more than running it.
+const jobSql = `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND organization_id = $2`;
+
 /** A job of the organisation; any other id (another organisation's, not a UUID) is not found. */
 export async function findJob(db: Queryable, organizationId: string, id: string) {
   const found = z.uuid().safeParse(id).success
-    ? await db.query<JobRow>(
-        `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND organization_id = $2`,
-        [id, organizationId],
-      )
+    ? await db.query<JobRow>({ name: "shopify.job", text: jobSql, values: [id, organizationId] })
     : null;
   const row = found?.rows[0];
   if (!row) throw new ApiError("not_found");
