@@ -26,6 +26,9 @@ export function createApp(
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // No ETag on answers: each is computed afresh anyway, so a match would save only the transfer
+  // of a small body, and Express would hash every body to offer one. Static files keep theirs.
+  app.set("etag", false);
   // A hop count, never `true`: only the addresses the operator's own proxies appended count.
   app.set("trust proxy", options.trustProxy ?? 0);
   app.use(helmet());

@@ -6,6 +6,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
+import type { Answer } from "./answer.ts";
 import { type ApiErrorCode, apiErrors } from "./errors.ts";
 import { appRouter } from "./root.ts";
 import { oauthFailureReasons } from "./shopify/oauth-callback.ts";
@@ -42,8 +43,8 @@ export function restRoutes(router: { _def: { procedures: object } } = appRouter)
       if (!meta?.rest) return [];
       const { rest } = meta;
       const input = _def.inputs[0] as z.ZodObject | undefined;
-      const output = (_def as { output?: z.ZodType }).output;
-      if (!output) throw new Error(`${procedure}: a REST procedure needs an output schema`);
+      const output = (_def as { output?: Partial<Answer<z.ZodType>> }).output?.schema;
+      if (!output) throw new Error(`${procedure}: a REST procedure answers as .output(answer(…))`);
       if (_def.inputs.length > 1 || (input && !(input instanceof z.ZodObject))) {
         throw new Error(`${procedure}: a REST procedure's input is one z.object()`);
       }

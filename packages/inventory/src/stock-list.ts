@@ -21,12 +21,11 @@ export interface SkuStock {
  */
 export async function listStock(db: Queryable, organizationId: string): Promise<SkuStock[]> {
   const rows = await db.query<{
-    item_id: string;
     sku: string;
     title: string | null;
     available: number;
     location_id: string | null;
-    connection_id: string | null;
+    connected: boolean;
     push_enabled: boolean | null;
     variant_id: string | null;
     shopify_available: number | null;
@@ -37,11 +36,12 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
   }>({
     // Prepared once per pooled connection: planning it would cost more than running it.
     name: "inventory.list-stock",
-    // One row per mapped variant, in SKU order; grouped here (aggregating them into JSON in the
-    // database and parsing it again cost more than the rows).
-    text: `SELECT m.item_id, i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at,
-                  i.push_status, i.push_error, m.connection_id, m.location_id, m.push_enabled,
-                  m.variant_id, l.available AS shopify_available
+    // One row per mapped variant, in SKU order (a SKU is unique in its organisation); grouped
+    // here (aggregating them into JSON in the database and parsing it again cost more than the
+    // rows). Only what the list shows: every byte of each row is sent and parsed.
+    text: `SELECT i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at,
+                  i.push_status, i.push_error, m.connection_id IS NOT NULL AS connected,
+                  m.location_id, m.push_enabled, m.variant_id, l.available AS shopify_available
      FROM (${skuMappingSql("$1")}) m
      JOIN inventory_items i ON i.id = m.item_id
      LEFT JOIN shopify_inventory_levels l ON l.connection_id = m.connection_id
@@ -52,7 +52,7 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
   const skus: { row: (typeof rows.rows)[number]; variants: SkuStock["variants"] }[] = [];
   for (const row of rows.rows) {
     let sku = skus.at(-1);
-    if (sku?.row.item_id !== row.item_id) {
+    if (sku?.row.sku !== row.sku) {
       sku = { row, variants: [] };
       skus.push(sku);
     }

@@ -1,5 +1,6 @@
 import type { Queryable } from "@roestify/db";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
@@ -31,7 +32,7 @@ export const job = protectedProcedure
     },
   })
   .input(jobInput)
-  .output(jobSchema)
+  .output(answer(jobSchema))
   .query(async ({ ctx, input }) =>
     jobView(await findJob(ctx.db.pool, ctx.user.organizationId, input.id)),
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { findJob } from "./job.ts";
 import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
@@ -39,7 +40,7 @@ export const jobs = protectedProcedure
     },
   })
   .input(jobsInput)
-  .output(jobsOutput)
+  .output(answer(jobsOutput))
   .query(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const before = input.before ? await findJob(ctx.db.pool, organizationId, input.before) : null;

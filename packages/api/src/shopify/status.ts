@@ -1,4 +1,5 @@
 import { jobTypes, mirrorTables } from "@roestify/db";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 import {
   connectionJsonSql,
@@ -33,7 +34,7 @@ export const status = protectedProcedure
       summary: "Verbindung, letzte Jobs und Spiegel-Zeilen",
     },
   })
-  .output(statusSchema)
+  .output(answer(statusSchema))
   .query(async ({ ctx }) => {
     // Prepared once per pooled connection: planning it would cost more than running it.
     const result = await ctx.db.pool.query({
