@@ -35,17 +35,21 @@ export function demoSecrets(): DemoSecrets {
 }
 
 /** Demo mode: a simulated Shopify with a small roastery shop, and the app wired to it. */
-export async function startDemo(secrets: DemoSecrets) {
+export async function startDemo(secrets: DemoSecrets, appUrl: string) {
   const simulator = await startSimulator({
     host: "127.0.0.1",
     apiKey: secrets.SHOPIFY_API_KEY,
     apiSecret: secrets.SHOPIFY_API_SECRET,
+    // The app configuration's webhook address (shopify.app.toml): compliance topics, uninstalls.
+    appWebhookUri: `${appUrl}/api/v1/shopify/webhooks`,
     shops: [{ domain: demoShop, seed: 2026, products: 12, customers: 40, orders: 60 }],
   });
   return {
     env: { ...secrets, SHOPIFY_API_ORIGIN: simulator.url, DEMO_MODE: "true" },
     stop: () => simulator.close(),
-    async instructions(appUrl: string) {
+    async instructions() {
+      const variant = simulator.getInventory(demoShop)[0]?.variantId;
+      const order = JSON.stringify({ lineItems: [{ variantId: variant, quantity: 1 }] });
       const token = await new SignJWT({ org: "demo-roesterei" })
         .setProtectedHeader({ alg: "HS256" })
         .setSubject("demo-user")
@@ -67,6 +71,8 @@ export async function startDemo(secrets: DemoSecrets) {
         "# 2. Start a sync and watch it",
         `curl -s ${auth} -X POST -H "Content-Type: application/json" -d '{"type":"full"}' ${appUrl}/api/v1/shopify/sync`,
         `curl -s ${auth} ${appUrl}/api/v1/shopify/status`,
+        "# 3. Place an order in the shop: its webhook brings it into the mirrors within seconds",
+        `curl -s -X POST -H "Content-Type: application/json" -d '${order}' ${simulator.url}/_control/shops/${demoShop}/orders`,
       ].join("\n");
     },
   };

@@ -36,7 +36,7 @@ try {
 
 const database = await resolveDatabaseUrl(readDatabaseEnv(env).databaseUrl);
 await prepareDatabase(database.url);
-const demo = secrets ? await startDemo(secrets) : undefined;
+const demo = secrets ? await startDemo(secrets, appUrl) : undefined;
 const childEnv = { ...env, ...demo?.env, DATABASE_URL: database.url };
 
 const processes = [
@@ -78,7 +78,7 @@ process.once("SIGINT", () => void stopAll(0));
 
 await waitUntilReady(`http://127.0.0.1:${settings.PORT}/readyz`);
 console.log(`\nRoestify × Shopify is running at ${appUrl}`);
-if (demo) console.log(await demo.instructions(appUrl));
+if (demo) console.log(await demo.instructions());
 
 async function waitUntilReady(url: string) {
   for (let attempt = 0; attempt < 300 && !stopping; attempt++) {

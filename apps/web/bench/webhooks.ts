@@ -53,9 +53,6 @@ const simulatorUrl = `http://127.0.0.1:${env.BENCH_SIMULATOR_PORT}`;
 const appUrl = `http://127.0.0.1:${env.BENCH_WEB_PORT}`;
 const shops = Array.from({ length: env.BENCH_SHOPS }, (_, i) => `bench-shop-${i}.myshopify.com`);
 
-if (env.BENCH_ROLE === "simulator") await serveSimulator();
-else await main();
-
 async function serveSimulator() {
   const { start } = await import("@roestify/shopify-simulator");
   const simulator = await start({
@@ -78,6 +75,8 @@ async function control(method: string, path: string, body?: object) {
   return response.status === 204 ? null : response.json();
 }
 
+const numberOf = (gid: string) => gid.split("/").pop() as string;
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
@@ -88,7 +87,14 @@ async function main() {
   });
   const children: ChildProcess[] = [];
   const stop = async () => {
-    for (const child of children) child.kill("SIGTERM");
+    // The worker ends its jobs and sessions before the database goes.
+    await Promise.all(
+      children.map((child) => {
+        const exited = child.exitCode === null ? once(child, "exit") : Promise.resolve();
+        child.kill("SIGTERM");
+        return exited;
+      }),
+    );
     await cluster.stop();
   };
   const timeout = setTimeout(
@@ -133,6 +139,9 @@ async function main() {
     server.close();
     server.closeAllConnections();
     await db.close();
+  } catch (error) {
+    console.error("bench:webhooks failed:", error);
+    process.exitCode = 1;
   } finally {
     clearTimeout(timeout);
     await stop();
@@ -300,8 +309,6 @@ async function deliverChanges(services: Services, connections: string[]) {
   };
 }
 
-const numberOf = (gid: string) => gid.split("/").pop() as string;
-
 /** Marks the changes the mirrors show now. */
 async function watch(services: Services, changes: Change[]) {
   const pending = changes.filter((change) => !change.visibleAt);
@@ -327,3 +334,6 @@ async function watch(services: Services, changes: Change[]) {
   const now = Date.now();
   for (const { i } of shown.rows) (pending[Number(i) - 1] as Change).visibleAt = now;
 }
+
+if (env.BENCH_ROLE === "simulator") await serveSimulator();
+else await main();

@@ -6,7 +6,7 @@ import type { Services } from "@roestify/runtime";
 import express, { type Response, Router } from "express";
 import { sessionToken, setSessionCookie } from "./session.ts";
 
-/** The dashboard's build output (apps/dashboard/dist), made by `pnpm install` and `pnpm test`. */
+/** The dashboard's build output (packages/dashboard/dist), made by `pnpm install` and `pnpm test`. */
 export const dashboardDist = join(
   dirname(createRequire(import.meta.url).resolve("@roestify/dashboard/package.json")),
   "dist",

@@ -6,8 +6,8 @@ import { readWorkerEnv, workerPoolSize } from "./env.ts";
 
 describe("worker configuration", () => {
   it("sizes the database pool for a lock and an import session per running job", () => {
-    // The defaults: 4 quick slots and one for full syncs.
-    expect(workerPoolSize(readWorkerEnv({}))).toBe(12);
+    // The defaults: 8 quick slots and one for full syncs.
+    expect(workerPoolSize(readWorkerEnv({}))).toBe(20);
     for (const concurrency of [1, 2, 9, 10, 32]) {
       const env = readWorkerEnv({ WORKER_CONCURRENCY: String(concurrency) });
       // Plus the full-sync slot (one by default).

@@ -2,8 +2,11 @@ import { parseEnv } from "@roestify/db";
 import { z } from "zod";
 
 const schema = z.object({
-  /** 4: what `pnpm bench:fleet` measured (docs/BENCHMARKS.md, "Fleet"). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
+   * 8: a sync of a small shop mostly waits for Shopify, so 8 at once did ~20 % more syncs a
+   * minute than 4 in `pnpm bench:fleet` at the same memory (docs/BENCHMARKS.md, "Fleet").
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
   /** Full syncs run in slots of their own, so a huge shop never holds up the small shops' syncs. */
   WORKER_FULL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** Port of the worker's own `/metrics`; unset, the worker serves none. */

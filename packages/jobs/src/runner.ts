@@ -62,11 +62,18 @@ export async function startRunner(options: {
     pollInterval: options.pollInterval ?? 2000,
     logger: workerLogger(options.log),
   });
-  runner.promise
+  const ended = runner.promise
     .finally(async () => {
       if (workerId) await endWorkerLiveness(liveness, workerId).catch(() => {});
       await liveness.end();
     })
     .catch(() => {});
-  return runner;
+  // Stopped once the worker has left the list and released what it held, not before.
+  return {
+    ...runner,
+    stop: async () => {
+      await runner.stop();
+      await ended;
+    },
+  };
 }

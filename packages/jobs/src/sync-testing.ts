@@ -16,6 +16,14 @@ import { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 
 export { testSecrets };
 
+/** Polls `condition` until it holds; fails after `timeoutMs` (generous: the machine may be busy). */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 30_000) {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Fast settings: tests poll bulk operations and retry failed requests within milliseconds. */
 export const fastSync: SyncTaskOptions = {
   settings: { bulkPollMs: 10, stagingChunkBytes: 4096 },

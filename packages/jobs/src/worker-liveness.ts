@@ -18,8 +18,13 @@ export async function holdWorkerLiveness(session: Queryable, workerId: string): 
   ]);
 }
 
-/** A worker that stops cleanly leaves the list (its jobs are finished or released already). */
+/**
+ * A worker that stops cleanly leaves the list. A job it still holds is released first: stopped by
+ * SIGTERM, a job's failure is written by graphile-worker without being awaited, and a pool that
+ * closes before that write would leave the job locked for 4 hours, out of the tick's reach.
+ */
 export async function endWorkerLiveness(session: Queryable, workerId: string): Promise<void> {
+  await session.query("SELECT graphile_worker.force_unlock_workers(ARRAY[$1])", [workerId]);
   await session.query("DELETE FROM job_workers WHERE worker_id = $1", [workerId]);
 }
 

@@ -1,4 +1,4 @@
-import { type Database, transaction } from "@roestify/db";
+import type { Database } from "@roestify/db";
 import { webhookTask } from "../job-types.ts";
 
 /** A delivery whose signature was checked, as the route read it. */
@@ -17,34 +17,33 @@ export interface WebhookDelivery {
 const processingAttempts = 8;
 
 /**
- * Stores a delivery (one row per event id) and queues its processing, in one transaction.
- * Returns false for an event accepted before: Shopify delivers at least once, in any order.
+ * Stores a delivery (one row per event id) and queues its processing, in one statement (one
+ * round trip, atomic). Returns false for an event accepted before: Shopify delivers at least
+ * once, in any order.
  */
 export async function acceptWebhook(db: Database, delivery: WebhookDelivery): Promise<boolean> {
-  return transaction(db.pool, async (tx) => {
-    const stored = await tx.query<{ id: string }>(
-      `INSERT INTO shopify_webhook_events
+  const accepted = await db.pool.query(
+    `WITH stored AS (
+       INSERT INTO shopify_webhook_events
          (event_id, webhook_id, topic, shop, api_version, triggered_at, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (event_id) DO NOTHING
-       RETURNING id`,
-      [
-        delivery.eventId,
-        delivery.webhookId,
-        delivery.topic,
-        delivery.shop,
-        delivery.apiVersion,
-        delivery.triggeredAt,
-        JSON.stringify(delivery.payload),
-      ],
-    );
-    const id = stored.rows[0]?.id;
-    if (!id) return false;
-    await tx.query(
-      `SELECT graphile_worker.add_job($1, json_build_object('webhookEventId', $2::text),
-         max_attempts := $3, job_key := 'webhook:' || $2)`,
-      [webhookTask, id, processingAttempts],
-    );
-    return true;
-  });
+       RETURNING id
+     )
+     SELECT graphile_worker.add_job($8, json_build_object('webhookEventId', id::text),
+              max_attempts := $9, job_key := 'webhook:' || id::text)
+     FROM stored`,
+    [
+      delivery.eventId,
+      delivery.webhookId,
+      delivery.topic,
+      delivery.shop,
+      delivery.apiVersion,
+      delivery.triggeredAt,
+      JSON.stringify(delivery.payload),
+      webhookTask,
+      processingAttempts,
+    ],
+  );
+  return accepted.rowCount === 1;
 }
