@@ -74,6 +74,22 @@ describe("Idempotency-Key", () => {
     expect(await movements("org-reuse")).toBe(1);
   });
 
+  it("answers a key stored before bodies were compared (no hash) with its first answer", async () => {
+    const stored =
+      '{"data":{"movement_id":"6f1c1b1e-1c1d-4c6e-9a51-2f0b8f3e7d10","sku":"A","available":4,"push":"not_connected"}}';
+    await db.pool.query("INSERT INTO organizations (id) VALUES ('org-legacy-key')");
+    await db.pool.query(
+      `INSERT INTO idempotent_requests (organization_id, key, request_hash, status_code, response)
+       VALUES ('org-legacy-key', 'old', NULL, 201, $1)`,
+      [JSON.stringify(JSON.parse(stored).data)],
+    );
+    for (const body of ['{"sku":"A","quantity":4}', '{"sku":"B","quantity":1}']) {
+      const again = await packaging("org-legacy-key", body, "old");
+      expect([again.status, again.body]).toEqual([201, JSON.parse(stored)]);
+    }
+    expect(await movements("org-legacy-key")).toBe(0);
+  });
+
   it("checks the body before the key, and stores only successful answers", async () => {
     expect((await packaging("org-order", '{"sku":"A","quantity":1}', "k2")).status).toBe(201);
     // Invalid under a used key: a 400, not the first answer nor a 422.

@@ -59,6 +59,48 @@ const connectionOf = async (org: string) =>
 
 const run = () => drainQueue(services);
 
+/** A manual sync, as the dashboard asks for one. */
+const requestSync = async (org: string, type: "full" | "incremental") =>
+  fetch(`${url}/api/v1/shopify/sync`, {
+    method: "POST",
+    headers: {
+      authorization: await signUserToken({ org, sub: `${org}-owner` }),
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ type }),
+  });
+
+/** The customer's email and names are in no mirror column or `raw`, nor in a stored body. */
+async function expectRedacted(
+  connectionId: string,
+  customer: { id: string; email: string; first_name: string; last_name: string },
+) {
+  const row = await db.pool.query(
+    "SELECT 1 FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2",
+    [connectionId, customer.id],
+  );
+  expect(row.rowCount).toBe(0);
+  for (const table of ["shopify_customers", "shopify_orders", "shopify_fulfillments"]) {
+    const dump = await db.pool.query(
+      `SELECT coalesce(string_agg(t::text, ' '), '') AS all FROM ${table} t`,
+    );
+    expect(dump.rows[0].all).not.toContain(customer.email);
+  }
+  const orders = await db.pool.query(
+    "SELECT raw::text AS raw, email FROM shopify_orders WHERE connection_id = $1 AND customer_id = $2",
+    [connectionId, customer.id],
+  );
+  expect(orders.rowCount).toBeGreaterThan(0);
+  for (const order of orders.rows) {
+    expect(order.email).toBeNull();
+    for (const name of [customer.first_name, customer.last_name]) {
+      expect(order.raw).not.toContain(name);
+    }
+  }
+  const events = await db.pool.query("SELECT payload::text AS p FROM shopify_webhook_events");
+  expect(events.rows.map((r) => r.p ?? "").join(" ")).not.toContain(customer.email);
+}
+
 describe("POST /api/v1/shopify/webhooks", () => {
   it("answers 401 to a forged or missing signature and records nothing", async () => {
     const body = { id: 1 };
@@ -207,7 +249,7 @@ describe("the app's lifecycle at a simulated Shopify", () => {
     expect((await readEnvelope(other)).data).toEqual([]);
   });
 
-  it("customers/redact leaves the customer's email and name in no mirror column or raw", async () => {
+  it("customers/redact leaves the customer's email and name in no mirror column or raw, also after later syncs", async () => {
     const connection = await connectionOf("org-a");
     const customer = (
       await db.pool.query(
@@ -221,30 +263,30 @@ describe("the app's lifecycle at a simulated Shopify", () => {
     simulator.redactCustomer(shop, { customerId: customer.id });
     await simulator.webhooksIdle();
     await run();
-    const row = await db.pool.query(
-      "SELECT 1 FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2",
-      [connection.id, customer.id],
+    await expectRedacted(connection.id, customer);
+
+    // Shopify still returns the customer for a while: a change of theirs and a new order of
+    // theirs reach an incremental sync (by webhook), and the whole shop a full sync, which
+    // copies the customers into an emptied mirror straight.
+    const variant = simulator.getInventory(shop)[0]?.variantId as string;
+    simulator.updateCustomer(shop, customer.id, { tags: ["nach-loeschung"] });
+    simulator.placeOrder(shop, {
+      lineItems: [{ variantId: variant, quantity: 1 }],
+      customerId: customer.id,
+      email: customer.email,
+    });
+    await simulator.webhooksIdle();
+    await run();
+    await expectRedacted(connection.id, customer);
+    await db.pool.query("DELETE FROM shopify_customers WHERE connection_id = $1", [connection.id]);
+    expect((await requestSync("org-a", "full")).status).toBe(200);
+    await run();
+    await expectRedacted(connection.id, customer);
+    const others = await db.pool.query(
+      "SELECT count(*)::int AS n FROM shopify_customers WHERE connection_id = $1",
+      [connection.id],
     );
-    expect(row.rowCount).toBe(0);
-    for (const table of ["shopify_customers", "shopify_orders", "shopify_fulfillments"]) {
-      const dump = await db.pool.query(
-        `SELECT coalesce(string_agg(t::text, ' '), '') AS all FROM ${table} t`,
-      );
-      expect(dump.rows[0].all).not.toContain(customer.email);
-    }
-    const orders = await db.pool.query(
-      "SELECT raw::text AS raw, email FROM shopify_orders WHERE connection_id = $1 AND customer_id = $2",
-      [connection.id, customer.id],
-    );
-    expect(orders.rowCount).toBeGreaterThan(0);
-    for (const order of orders.rows) {
-      expect(order.email).toBeNull();
-      for (const name of [customer.first_name, customer.last_name]) {
-        expect(order.raw).not.toContain(name);
-      }
-    }
-    const events = await db.pool.query("SELECT payload::text AS p FROM shopify_webhook_events");
-    expect(events.rows.map((row) => row.p ?? "").join(" ")).not.toContain(customer.email);
+    expect(others.rows[0].n).toBeGreaterThan(0);
   });
 
   it("app/scopes_update with a required scope missing asks for a new connection", async () => {
@@ -380,6 +422,15 @@ describe("DELETE /api/v1/shopify/connection", () => {
     expect((await installApp(url, "org-d", shop)).location).toContain("shopify=connected");
     await run();
     const connection = await connectionOf("org-d");
+    // SKUs mapped to variants explicitly, and pushed there.
+    const mapped = await db.pool.query(
+      `UPDATE inventory_items i SET shopify_variant_ids = ARRAY[v.shopify_id],
+         last_pushed_quantity = 1, last_pushed_at = now(), push_status = 'pushed'
+       FROM shopify_product_variants v
+       WHERE i.organization_id = 'org-d' AND v.connection_id = $1 AND v.sku = i.sku`,
+      [connection.id],
+    );
+    expect(mapped.rowCount).toBeGreaterThan(0);
     const response = await disconnect("org-d", "?purge=true");
     expect(response.status).toBe(200);
     expect((await readEnvelope(response)).data).toEqual({
@@ -394,12 +445,97 @@ describe("DELETE /api/v1/shopify/connection", () => {
       expect(left.rows[0].n).toBe(0);
     }
     const skus = await db.pool.query(
-      "SELECT count(*)::int AS n FROM inventory_items WHERE organization_id = 'org-d'",
+      `SELECT count(*)::int AS n, count(shopify_variant_ids)::int AS mapped,
+              count(last_pushed_at)::int AS pushed
+       FROM inventory_items WHERE organization_id = 'org-d'`,
     );
+    expect(skus.rows[0]).toEqual({ n: expect.any(Number), mapped: 0, pushed: 0 });
     expect(skus.rows[0].n).toBeGreaterThan(0);
     const status = await fetch(`${url}/api/v1/shopify/status`, {
       headers: { authorization: await signUserToken({ org: "org-d" }) },
     });
     expect((await readEnvelope(status)).data.connection).toBeNull();
+  });
+});
+
+describe("a refund by webhook", () => {
+  const refundShop = "rueckerstattung-roesterei.myshopify.com";
+
+  /** Roestify's stock of the SKU and its movements (kind and delta, in order). */
+  async function stockOf(org: string, sku: string) {
+    const result = await db.pool.query<{ available: number; kinds: string[] }>(
+      `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
+       FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
+       WHERE i.organization_id = $1 AND i.sku = $2 GROUP BY i.id`,
+      [org, sku],
+    );
+    return result.rows[0];
+  }
+
+  it("mirrors a restocking refund and raises stock once; full and incremental syncs book nothing again", async () => {
+    simulator.createShop({ domain: refundShop, seed: 31, products: 0, customers: 1, orders: 0 });
+    const product = simulator.createProduct(refundShop, {
+      title: "Kolumbien Huila",
+      variants: [{ option: "250 g", sku: "HUILA-250", available: [20] }],
+    });
+    expect((await installApp(url, "org-refund", refundShop)).location).toContain(
+      "shopify=connected",
+    );
+    await run();
+    const connection = await connectionOf("org-refund");
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(20);
+    // Shopify's timestamps are whole seconds: the order comes a second after the opening balance.
+    simulator.advanceClock(1000);
+    const variantId = product.variants[0]?.id as string;
+    const order = simulator.placeOrder(refundShop, { lineItems: [{ variantId, quantity: 5 }] });
+    simulator.fulfillOrder(refundShop, order.id);
+    await simulator.webhooksIdle();
+    await run();
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(15);
+
+    const lineItemId = order.lineItems[0]?.id as string;
+    const refund = simulator.refundOrder(refundShop, order.id, {
+      lineItems: [{ lineItemId, quantity: 2, restockType: "RETURN" }],
+    });
+    await simulator.webhooksIdle();
+    const topics = simulator
+      .webhookDeliveries({ shop: refundShop })
+      .map((delivery) => delivery.topic)
+      .slice(-2);
+    expect(topics.sort()).toEqual(["orders/updated", "refunds/create"]);
+    await run();
+    const refundId = refund.id.split("/").pop();
+    const mirrored = await db.pool.query(
+      `SELECT r.order_id::text, r.line_items->0->>'quantity' AS quantity,
+              o.raw->'refunds'->0->>'id' AS order_refund
+       FROM shopify_refunds r JOIN shopify_orders o
+         ON o.connection_id = r.connection_id AND o.shopify_id = r.order_id
+       WHERE r.connection_id = $1 AND r.shopify_id = $2`,
+      [connection.id, refundId],
+    );
+    expect(mirrored.rows).toEqual([
+      { order_id: order.id.split("/").pop(), quantity: "2", order_refund: refund.id },
+    ]);
+    expect((await stockOf("org-refund", "HUILA-250"))?.available).toBe(17);
+
+    // The same refund seen again by a full and an incremental sync.
+    expect((await requestSync("org-refund", "full")).status).toBe(200);
+    await run();
+    expect((await requestSync("org-refund", "incremental")).status).toBe(200);
+    await run();
+    const stock = await stockOf("org-refund", "HUILA-250");
+    expect(stock?.available).toBe(17);
+    expect(stock?.kinds.filter((kind) => kind.startsWith("shopify_refund"))).toEqual([
+      "shopify_refund 2",
+    ]);
+    const syncs = await db.pool.query(
+      `SELECT type, status FROM shopify_sync_jobs
+       WHERE connection_id = $1 AND requested_by LIKE 'user:%' ORDER BY created_at`,
+      [connection.id],
+    );
+    expect(syncs.rows).toEqual([
+      { type: "full_sync", status: "succeeded" },
+      { type: "incremental_sync", status: "succeeded" },
+    ]);
   });
 });

@@ -38,7 +38,8 @@ const canonicalJson = (value: unknown) =>
 /**
  * Performs a request once per organisation and `Idempotency-Key`, in the caller's transaction.
  * The same key with the same request (operation and body) answers the stored first answer; with
- * another request it is refused with `idempotency_key_reused`. Only answers are stored: a request
+ * another request it is refused with `idempotency_key_reused` (a key stored before bodies were
+ * compared answers its first answer to any body). Only answers are stored: a request
  * refused by a thrown error leaves its key free. Concurrent repetitions wait for the first.
  */
 export async function performOnce<T>(
@@ -51,13 +52,17 @@ export async function performOnce<T>(
   if (!key) return perform();
   await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [organizationId, key]);
   const requestHash = createHash("sha256").update(canonicalJson(request)).digest("hex");
-  const earlier = await tx.query<{ request_hash: string; response: T }>(
+  const earlier = await tx.query<{ request_hash: string | null; response: T }>(
     "SELECT request_hash, response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
     [organizationId, key],
   );
   const first = earlier.rows[0];
   if (first) {
-    if (first.request_hash !== requestHash) throw new ApiError("idempotency_key_reused");
+    // A key stored before bodies were compared has no hash: its body cannot be compared, so it
+    // answers as it always did (refusing it would turn a safe retry into an error).
+    if (first.request_hash !== null && first.request_hash !== requestHash) {
+      throw new ApiError("idempotency_key_reused");
+    }
     return first.response;
   }
   const answer = await perform();

@@ -1,5 +1,5 @@
 export { adoptVariantSkus, applyShopifyToLedger } from "./ledger.ts";
-export { mapSku, type SkuMapping, skuMapping } from "./mapping.ts";
+export { mapSku, type SkuMapping, skuMapping, unmapSkus } from "./mapping.ts";
 export { pushInventory } from "./push.ts";
 export { runInventoryPush } from "./push-run.ts";
 export {

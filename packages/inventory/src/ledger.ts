@@ -50,7 +50,8 @@ const covered = (seq: string, at: string, o: string) =>
 
 /** The SKUs of the connection's mapped variants with their opening from the connection's shop. */
 const opened = `opened AS MATERIALIZED (
-       SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq, x.covers_until
+       SELECT m.organization_id, m.item_id, m.variant_id, x.covers_order_seq, x.covers_until,
+              x.occurred_at AS opened_at
        FROM mapped m
        JOIN inventory_movements x ON x.organization_id = m.organization_id
          AND x.source_ref = ${openingRef("m.item_id")}
@@ -114,7 +115,11 @@ async function openBalances(db: Queryable, connectionId: string): Promise<void> 
          AND NOT EXISTS (SELECT 1 FROM inventory_movements x
            WHERE x.organization_id = m.organization_id AND x.source_ref = ${openingRef("m.item_id")})
        GROUP BY m.organization_id, m.item_id
-       RETURNING covers_until
+       RETURNING inventory_item_id, covers_until
+     ),
+     adopted AS (
+       UPDATE inventory_items SET opening_connection_id = $1
+       WHERE id IN (SELECT inventory_item_id FROM opening)
      )
      -- Orders changed after the levels were read are not in them: they wait for the booking.
      INSERT INTO ledger_pending_orders (connection_id, order_id)
@@ -146,14 +151,29 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
        JOIN shopify_refunds r ON r.connection_id = $1 AND r.order_id = p.shopify_id
        CROSS JOIN jsonb_array_elements(r.line_items) AS item
      ),
-     -- The units a line item keeps (its current quantity and what refunds took), as sold.
+     -- The units a line item keeps (its current quantity and what refunds took), as sold; and
+     -- for an order the opening covers, as the opening saw them: the quantity the mirror held
+     -- then (the current one if it has not changed since) and the refunds the opening covers.
      edited AS (
-       SELECT o.organization_id, o.item_id, (line->>'id')::bigint AS line_item_id,
-              -(line->>'current_quantity')::int
+       SELECT o.organization_id, o.item_id, l.line_item_id,
+              -l.current_quantity - coalesce((SELECT sum(r.quantity) FROM refunded r
+                                              WHERE r.line_item_id = l.line_item_id), 0) AS sold,
+              -coalesce(
+                 (SELECT s.current_quantity FROM ledger_line_item_states s
+                  WHERE s.connection_id = $1 AND s.line_item_id = l.line_item_id
+                  ORDER BY s.synced_at <= o.opened_at DESC,
+                           CASE WHEN s.synced_at <= o.opened_at THEN s.synced_at END DESC,
+                           s.synced_at
+                  LIMIT 1),
+                 l.current_quantity)
                 - coalesce((SELECT sum(r.quantity) FROM refunded r
-                            WHERE r.line_item_id = (line->>'id')::bigint), 0) AS sold
+                            WHERE r.line_item_id = l.line_item_id
+                              AND ${covered("r.ledger_seq", "r.shopify_created_at", "o")}), 0)
+                AS sold_at_opening
        FROM pending p
        CROSS JOIN jsonb_array_elements(p.line_items) AS line
+       CROSS JOIN LATERAL (SELECT (line->>'id')::bigint AS line_item_id,
+                                  (line->>'current_quantity')::int AS current_quantity) l
        JOIN opened o ON o.variant_id = (line->>'variant_id')::bigint
      )
      INSERT INTO inventory_movements ${movementColumns.replace(")", ", shopify_line_item_id)")}
@@ -162,15 +182,18 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
      FROM refunded r JOIN opened o ON o.variant_id = r.variant_id
      WHERE r.restocked AND NOT ${covered("r.ledger_seq", "r.shopify_created_at", "o")}
      UNION ALL
-     -- Only line items whose sale was booked (an order the opening covers is in it as it was).
-     SELECT e.organization_id, e.item_id, 'shopify_order_edit', e.sold - b.booked,
+     -- A line item whose sale was booked: the difference to what was booked; one the opening
+     -- covers (in it as it was then): the change since then, never its original quantity.
+     SELECT e.organization_id, e.item_id, 'shopify_order_edit', e.sold - b.owed,
             'shopify_order_edit:' || e.line_item_id || ':' || nextval('${ledgerSequence}'), now(),
             e.line_item_id
      FROM edited e
      CROSS JOIN LATERAL (SELECT ${bookedFor("e", "'shopify_order', 'shopify_order_edit'")} AS booked,
        EXISTS (SELECT 1 FROM inventory_movements x WHERE x.organization_id = e.organization_id
-         AND x.source_ref = 'shopify_order:' || e.line_item_id) AS sale) b
-     WHERE b.sale AND e.sold <> b.booked
+         AND x.source_ref = 'shopify_order:' || e.line_item_id) AS sale) s
+     CROSS JOIN LATERAL (SELECT s.booked + CASE WHEN s.sale THEN 0 ELSE e.sold_at_opening END
+                           AS owed) b
+     WHERE e.sold <> b.owed
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,
     [connectionId],
   );

@@ -3,12 +3,14 @@ import type { Queryable } from "@roestify/db";
 /**
  * How the Roestify SKUs of an organisation (given as an SQL expression) map to the mirrored
  * variants of its active connection, one row per mapped variant (a SKU without one: one row,
- * `variant_id` null). An explicit list `shopify_variant_ids` wins; else every variant with
+ * `variant_id` null), with the SKU's `itemColumns` (read here, so that no reader joins the SKUs
+ * a second time). An explicit list `shopify_variant_ids` wins; else every variant with
  * exactly that SKU (case-sensitive) shares the SKU's stock.
  */
-export const skuMappingSql = (organization: string) => {
+export const skuMappingSql = (organization: string, itemColumns: string[] = []) => {
   const from = (variants: string, explicit: boolean) => `
-    SELECT i.id AS item_id, i.organization_id, i.sku, c.id AS connection_id,
+    SELECT i.id AS item_id, i.organization_id, i.sku,${itemColumns.map((column) => ` i.${column},`).join("")}
+           c.id AS connection_id,
            c.inventory_location_id AS location_id, c.inventory_push_enabled AS push_enabled,
            v.shopify_id AS variant_id, v.inventory_item_id
     FROM inventory_items i
@@ -72,4 +74,19 @@ export async function mapSku(
     [organizationId, sku, variantIds ? [...new Set(variantIds)] : null],
   );
   return updated.rowCount ? "mapped" : "unknown_sku";
+}
+
+/**
+ * The organisation's shop and its data are gone (shop/redact, a disconnect with purge): its
+ * SKUs keep their stock and movements, but no mapping to that shop's variants and nothing of
+ * what was pushed there.
+ */
+export async function unmapSkus(db: Queryable, organizationId: string): Promise<void> {
+  await db.query(
+    `UPDATE inventory_items
+     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
+         push_status = NULL, push_error = NULL
+     WHERE organization_id = $1`,
+    [organizationId],
+  );
 }

@@ -1,5 +1,4 @@
 import type { Queryable } from "@roestify/db";
-import { openingRef } from "./ledger.ts";
 import { skuMappingSql } from "./mapping.ts";
 
 /** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
@@ -32,20 +31,18 @@ export interface PushTarget {
  * while the first sync runs would otherwise overwrite the shop's live quantity).
  */
 const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)")}),
+  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)", ["available", "push_status", "opening_connection_id"])}),
   targets AS (
     SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-           greatest(0, i.available) AS target, i.push_status,
+           greatest(0, m.available) AS target, m.push_status,
            -- A SKU is pushed with all its variants when one of them differs.
-           bool_or(l.available IS DISTINCT FROM greatest(0, i.available))
+           bool_or(l.available IS DISTINCT FROM greatest(0, m.available))
              OVER (PARTITION BY m.item_id) AS differs
     FROM mapped m
-    JOIN inventory_items i ON i.id = m.item_id
     LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
       AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
     WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-      AND EXISTS (SELECT 1 FROM inventory_movements x
-                  WHERE x.organization_id = i.organization_id AND x.source_ref = ${openingRef("i.id")}))
+      AND m.opening_connection_id = $1)
   SELECT item_id, sku, inventory_item_id, location_id, shopify_available, target, push_status
   FROM targets WHERE differs ORDER BY item_id`;
 

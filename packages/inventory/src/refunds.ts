@@ -1,24 +1,45 @@
 import type { Queryable } from "@roestify/db";
 import { type AdminClient, gidNumber } from "@roestify/shopify";
-import { refundsQuery } from "@roestify/shopify/documents";
+import { refundLineItemsQuery, refundsQuery } from "@roestify/shopify/documents";
 
-// A refund of up to 25 line items costs ~105 points: 8 of them stay under the 1,000 a query may
-// cost. (A refund of more line items than that is read in part; a roastery's orders are small.)
+// A refund's first 25 line items cost ~105 points: 8 refunds stay under the 1,000 a query may
+// cost. The line items of a larger refund follow, a page at a time.
 const batchSize = 8;
+
+interface RefundLineItemNode {
+  id: string;
+  quantity: number;
+  restockType: string;
+  restocked: boolean;
+  location: { id: string } | null;
+  lineItem: { id: string; variant: { id: string } | null };
+}
+
+interface RefundLineItems {
+  nodes: RefundLineItemNode[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
 
 interface RefundNode {
   id: string;
   createdAt: string;
-  refundLineItems: {
-    nodes: {
-      id: string;
-      quantity: number;
-      restockType: string;
-      restocked: boolean;
-      location: { id: string } | null;
-      lineItem: { id: string; variant: { id: string } | null };
-    }[];
-  };
+  refundLineItems: RefundLineItems;
+}
+
+/** Every line item of a refund: the first page as read, then the pages after it. */
+async function allLineItems(client: AdminClient, refund: RefundNode) {
+  const items = [...refund.refundLineItems.nodes];
+  let page = refund.refundLineItems.pageInfo;
+  while (page.hasNextPage) {
+    const result = await client.request<{ node: { refundLineItems: RefundLineItems } | null }>(
+      refundLineItemsQuery,
+      { id: refund.id, after: page.endCursor },
+    );
+    if (!result.node) break;
+    items.push(...result.node.refundLineItems.nodes);
+    page = result.node.refundLineItems.pageInfo;
+  }
+  return items;
 }
 
 /**
@@ -47,29 +68,26 @@ export async function mirrorRefunds(
     const result = await client.request<{ nodes: (RefundNode | null)[] }>(refundsQuery, {
       ids: ids.slice(start, start + batchSize),
     });
-    const refunds = result.nodes.flatMap((refund) =>
-      refund
-        ? [
-            {
-              shopify_id: gidNumber(refund.id),
-              order_id: orderOf.get(refund.id),
-              shopify_created_at: refund.createdAt,
-              raw: refund,
-              line_items: refund.refundLineItems.nodes.map((item) => ({
-                id: Number(gidNumber(item.id)),
-                line_item_id: Number(gidNumber(item.lineItem.id)),
-                variant_id: item.lineItem.variant
-                  ? Number(gidNumber(item.lineItem.variant.id))
-                  : null,
-                quantity: item.quantity,
-                restock_type: item.restockType,
-                restocked: item.restocked,
-                location_id: item.location ? Number(gidNumber(item.location.id)) : null,
-              })),
-            },
-          ]
-        : [],
-    );
+    const refunds = [];
+    for (const refund of result.nodes) {
+      if (!refund) continue;
+      const lineItems = await allLineItems(client, refund);
+      refunds.push({
+        shopify_id: gidNumber(refund.id),
+        order_id: orderOf.get(refund.id),
+        shopify_created_at: refund.createdAt,
+        raw: { ...refund, refundLineItems: { nodes: lineItems } },
+        line_items: lineItems.map((item) => ({
+          id: Number(gidNumber(item.id)),
+          line_item_id: Number(gidNumber(item.lineItem.id)),
+          variant_id: item.lineItem.variant ? Number(gidNumber(item.lineItem.variant.id)) : null,
+          quantity: item.quantity,
+          restock_type: item.restockType,
+          restocked: item.restocked,
+          location_id: item.location ? Number(gidNumber(item.location.id)) : null,
+        })),
+      });
+    }
     await db.query(
       `INSERT INTO shopify_refunds (connection_id, shopify_id, order_id, line_items, raw, shopify_created_at)
        SELECT $1, r.shopify_id, r.order_id, r.line_items, r.raw, r.shopify_created_at

@@ -15,6 +15,15 @@ export interface SkuStock {
   pushError: string | null;
 }
 
+const listedItemColumns = [
+  "title",
+  "available",
+  "last_pushed_quantity",
+  "last_pushed_at",
+  "push_status",
+  "push_error",
+];
+
 /**
  * Every Roestify SKU of the organisation with its stock, the Shopify variants that share it (each
  * with Shopify's last known quantity at the inventory location) and how the last push went.
@@ -37,16 +46,15 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
     // Prepared once per pooled connection: planning it would cost more than running it.
     name: "inventory.list-stock",
     // One row per mapped variant, in SKU order (a SKU is unique in its organisation); grouped
-    // here (aggregating them into JSON in the database and parsing it again cost more than the
-    // rows). Only what the list shows: every byte of each row is sent and parsed.
-    text: `SELECT i.sku, i.title, i.available, i.last_pushed_quantity, i.last_pushed_at,
-                  i.push_status, i.push_error, m.connection_id IS NOT NULL AS connected,
+    // here. Building the answer's JSON text in the database instead took 4–6 times the database's
+    // CPU time of the rows (10,000 SKUs). Only what the list shows: each byte is sent and parsed.
+    text: `SELECT m.sku, m.title, m.available, m.last_pushed_quantity, m.last_pushed_at,
+                  m.push_status, m.push_error, m.connection_id IS NOT NULL AS connected,
                   m.location_id, m.push_enabled, m.variant_id, l.available AS shopify_available
-     FROM (${skuMappingSql("$1")}) m
-     JOIN inventory_items i ON i.id = m.item_id
+     FROM (${skuMappingSql("$1", listedItemColumns)}) m
      LEFT JOIN shopify_inventory_levels l ON l.connection_id = m.connection_id
        AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-     ORDER BY i.sku, m.variant_id`,
+     ORDER BY m.sku, m.variant_id`,
     values: [organizationId],
   });
   const skus: { row: (typeof rows.rows)[number]; variants: SkuStock["variants"] }[] = [];

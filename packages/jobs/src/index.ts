@@ -2,7 +2,7 @@ export { listenForFinishedBulkOperations } from "./bulk-finished.ts";
 export { type CancelTarget, cancelJobs } from "./cancel.ts";
 export { enqueueJob, maxAttempts, queuedJob } from "./enqueue.ts";
 export { type JobType, jobTypes, type SyncJobPayload, syncJobPayload } from "./job-types.ts";
-export { endConnection } from "./lifecycle/disconnect.ts";
+export { endConnection, purgeShop } from "./lifecycle/disconnect.ts";
 export { acceptWebhook, type WebhookDelivery } from "./lifecycle/webhook-intake.ts";
 export { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
 export { renderMetrics } from "./metrics.ts";

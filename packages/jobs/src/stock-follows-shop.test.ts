@@ -91,4 +91,60 @@ describe("stock that follows the shop", () => {
     expect(shopifyAvailable()).toBe(start);
     expect((await roestify())?.available).toBe(start);
   });
+
+  it("books only what an edit after the opening changed of an order the opening covers", async () => {
+    const bags = simulator.createProduct(shop, {
+      title: "Kenia AA",
+      variants: [{ option: "1 kg", sku: "KENIA-1000", available: [50] }],
+    });
+    const kenia = bags.variants[0]?.id as string;
+    const keniaStock = async () =>
+      (
+        await services.db.pool.query<{ available: number }>(
+          "SELECT available FROM inventory_items WHERE organization_id = $1 AND sku = 'KENIA-1000'",
+          [connection.organizationId],
+        )
+      ).rows[0]?.available;
+    const keniaInShop = () => simulator.getInventory(shop, { sku: "KENIA-1000" })[0]?.quantities;
+    // Placed before the SKU's first sync: the opening balance (46) holds its 4 bags.
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId: kenia, quantity: 4 }] });
+    const lineItemId = order.lineItems[0]?.id as string;
+    await sync("incremental_sync");
+    expect(await keniaStock()).toBe(46);
+
+    simulator.advanceClock(1000);
+    simulator.editOrder(shop, order.id, { lineItemId, quantity: 1, restock: true });
+    await sync("incremental_sync");
+    expect(keniaInShop()?.available).toBe(49);
+    expect(await keniaStock()).toBe(49);
+    simulator.editOrder(shop, order.id, { lineItemId, quantity: 2 });
+    simulator.refundOrder(shop, order.id, {
+      lineItems: [{ lineItemId, quantity: 1, restockType: "CANCEL" }],
+    });
+    await sync("incremental_sync");
+    await sync("full_sync");
+    await sync("incremental_sync");
+    expect(keniaInShop()?.available).toBe(49);
+    expect(await keniaStock()).toBe(49);
+  });
+
+  it("books every line item of a refund of more than 25 (read a page at a time)", async () => {
+    const start = shopifyAvailable() as number;
+    const order = simulator.placeOrder(shop, {
+      lineItems: Array.from({ length: 30 }, () => ({ variantId, quantity: 1 })),
+    });
+    await sync("incremental_sync");
+    expect((await roestify())?.available).toBe(start - 30);
+    simulator.refundOrder(shop, order.id, {
+      lineItems: order.lineItems.map((line) => ({
+        lineItemId: line.id,
+        quantity: 1,
+        restockType: "CANCEL" as const,
+      })),
+    });
+    await sync("incremental_sync");
+    await sync("full_sync");
+    expect(shopifyAvailable()).toBe(start);
+    expect((await roestify())?.available).toBe(start);
+  });
 });

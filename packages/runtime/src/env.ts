@@ -11,7 +11,7 @@ const schema = z
     CRON_SECRET: secret,
     SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     /** Shortest time between the starts of two syncs of one connection that webhooks ask for. */
-    WEBHOOK_SYNC_SPACING_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    WEBHOOK_SYNC_SPACING_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     LOG_LEVEL: logLevel,

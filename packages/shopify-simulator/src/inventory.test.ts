@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SHOP, startWithShop, type TestSimulator } from "./test-helpers.ts";
 
@@ -266,5 +269,59 @@ describe("orders move stock", () => {
     const cancelled = t.sim.cancelOrder(SHOP, order.id, { reason: "CUSTOMER" });
     expect(cancelled.cancelledAt).not.toBeNull();
     expect(available(itemB)).toBe(20);
+  });
+});
+
+describe("inventory_levels/update", () => {
+  it("goes to the subscribers of the app's own inventorySetQuantities, as Shopify sends it", async () => {
+    const bodies: { topic: string; body: Record<string, unknown> }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const topic = req.headers["x-shopify-topic"] as string;
+        bodies.push({ topic, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        res.end();
+      });
+    }).listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    try {
+      const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+      const subscribed = await t.gql(
+        `mutation Subscribe($uri: String!) {
+          webhookSubscriptionCreate(topic: INVENTORY_LEVELS_UPDATE,
+                                    webhookSubscription: { uri: $uri, format: JSON }) {
+            userErrors { message }
+          }
+        }`,
+        { uri },
+      );
+      expect(subscribed.body.data.webhookSubscriptionCreate.userErrors).toEqual([]);
+      const { body } = await t.gql(setQuantities, {
+        key: freshKey(),
+        input: {
+          name: "available",
+          reason: "correction",
+          referenceDocumentUri: "gid://roestify/Packaging/2",
+          quantities: [
+            { inventoryItemId: itemA, locationId: primary, quantity: 12, changeFromQuantity: 10 },
+          ],
+        },
+      });
+      expect(body.data.inventorySetQuantities.userErrors).toEqual([]);
+      await t.sim.webhooksIdle();
+      expect(bodies).toEqual([
+        {
+          topic: "inventory_levels/update",
+          body: expect.objectContaining({
+            inventory_item_id: Number(itemA.split("/").pop()),
+            location_id: Number(primary.split("/").pop()),
+            available: 12,
+          }),
+        },
+      ]);
+    } finally {
+      receiver.close();
+    }
   });
 });

@@ -1,11 +1,6 @@
 import { transaction } from "@roestify/db";
-import { endConnection } from "@roestify/jobs";
-import {
-  createAdminClient,
-  jobAccessToken,
-  purgeConnection,
-  uninstallApp,
-} from "@roestify/shopify";
+import { endConnection, purgeShop } from "@roestify/jobs";
+import { createAdminClient, jobAccessToken, uninstallApp } from "@roestify/shopify";
 import { z } from "zod";
 import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
@@ -68,7 +63,7 @@ export const disconnect = protectedProcedure
     await transaction(db.pool, async (tx) => {
       await tx.query("SELECT 1 FROM shopify_connections WHERE id = $1 FOR UPDATE", [found.id]);
       await endConnection(tx, found.id);
-      if (input.purge) await purgeConnection(tx, found.id, new Date());
+      if (input.purge) await purgeShop(tx, found.id, new Date());
     });
     return {
       connection: input.purge ? null : await readConnection(db.pool, ctx.user.organizationId),

@@ -1,5 +1,6 @@
 import type { Queryable } from "@roestify/db";
-import { markDisconnected } from "@roestify/shopify";
+import { unmapSkus } from "@roestify/inventory";
+import { markDisconnected, purgeConnection } from "@roestify/shopify";
 import { cancelJobs } from "../cancel.ts";
 
 /**
@@ -9,4 +10,13 @@ import { cancelJobs } from "../cancel.ts";
 export async function endConnection(db: Queryable, connectionId: string): Promise<void> {
   await markDisconnected(db, connectionId);
   await cancelJobs(db, { connectionId });
+}
+
+/**
+ * What shop/redact and a disconnect with purge do: everything kept for the shop goes, up to
+ * `until` (`purgeConnection`); Roestify's SKUs and movements stay, unmapped.
+ */
+export async function purgeShop(db: Queryable, connectionId: string, until: Date): Promise<void> {
+  const organizationId = await purgeConnection(db, connectionId, until);
+  if (organizationId) await unmapSkus(db, organizationId);
 }

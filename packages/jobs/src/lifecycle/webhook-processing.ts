@@ -1,14 +1,9 @@
 import { type Queryable, transaction } from "@roestify/db";
 import type { Services } from "@roestify/runtime";
-import {
-  changeTopics,
-  exportCustomerData,
-  purgeConnection,
-  redactCustomer,
-} from "@roestify/shopify";
+import { changeTopics, exportCustomerData, redactCustomer } from "@roestify/shopify";
 import { z } from "zod";
 import { enqueueJob } from "../enqueue.ts";
-import { endConnection } from "./disconnect.ts";
+import { endConnection, purgeShop } from "./disconnect.ts";
 
 interface StoredEvent {
   id: string;
@@ -40,17 +35,31 @@ interface TopicContext {
 
 type TopicHandler = (context: TopicContext) => Promise<void>;
 
+/** Whether a stored body (`e`) is about the customer (an SQL expression of their id as text). */
+const bodyAboutCustomer = (customerId: string) =>
+  `(e.payload->'customer'->>'id' = ${customerId}
+    OR (e.topic LIKE 'customers/%' AND e.payload->>'id' = ${customerId}))`;
+
 /** An incremental sync runs this soon after a change at the earliest. */
 const changeSyncDelayMs = 1_000;
 
 /**
  * A change of mirrored data: one incremental sync per connection, coalesced. A burst of
  * deliveries joins the sync that is still queued; the next one starts no sooner than
- * WEBHOOK_SYNC_SPACING_SECONDS after the previous one started. The sync reads the current state, so
- * duplicate and out-of-order deliveries cannot leave the mirrors wrong.
+ * WEBHOOK_SYNC_SPACING_SECONDS after the previous one started. A sync is only created once the one
+ * before has started, so deliveries over D seconds create at most 2 + (D − 1) / spacing syncs
+ * (the first, one per spacing, one for the tail). The sync reads the current state, so
+ * duplicate and out-of-order deliveries cannot leave the mirrors wrong. A body about a redacted
+ * customer (Shopify may still send their data for a while) is not kept.
  */
-const syncChanges: TopicHandler = async ({ tx, services, connections }) => {
+const syncChanges: TopicHandler = async ({ tx, services, event, connections }) => {
   for (const connection of connections) {
+    await tx.query(
+      `UPDATE shopify_webhook_events e SET payload = NULL
+       WHERE e.id = $2 AND EXISTS (SELECT 1 FROM shopify_redacted_customers x
+         WHERE x.connection_id = $1 AND ${bodyAboutCustomer("x.customer_id::text")})`,
+      [connection.id, event.id],
+    );
     if (connection.status !== "active") continue;
     const due = await tx.query<{ run_at: Date }>(
       `SELECT greatest(now() + make_interval(secs => $2 / 1000.0),
@@ -99,7 +108,7 @@ const topicHandlers: Record<string, TopicHandler> = {
   async "shop/redact"({ tx, event, at, connections }) {
     // Shopify sends it 48 hours after an uninstall: an installed connection is a newer install.
     for (const connection of connections) {
-      if (connection.status === "disconnected") await purgeConnection(tx, connection.id, at);
+      if (connection.status === "disconnected") await purgeShop(tx, connection.id, at);
     }
     // Bodies kept of a shop without a connection (any more) go too.
     await tx.query(
@@ -120,11 +129,9 @@ const topicHandlers: Record<string, TopicHandler> = {
     }
     // Stored bodies about the customer (this one included) hold their personal data too.
     await tx.query(
-      `UPDATE shopify_webhook_events SET payload = NULL
-       WHERE shop = $1 AND payload IS NOT NULL
-         AND (id = $2 OR payload->'customer'->>'id' = $3
-              OR (topic LIKE 'customers/%' AND payload->>'id' = $3)
-              OR (payload->>'email' IS NOT NULL AND payload->>'email' = $4))`,
+      `UPDATE shopify_webhook_events e SET payload = NULL
+       WHERE e.shop = $1 AND e.payload IS NOT NULL
+         AND (e.id = $2 OR ${bodyAboutCustomer("$3")} OR e.payload->>'email' = $4)`,
       [event.shop, event.id, request.customer.id, request.customer.email ?? null],
     );
   },

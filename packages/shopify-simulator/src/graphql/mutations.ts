@@ -15,6 +15,7 @@ import {
   storedQuantityNames,
 } from "../records.ts";
 import { levelKey, nextNum, type ShopState } from "../store.ts";
+import { inventoryLevelBody } from "../webhook-payloads.ts";
 import type { WebhookSubscriptionRecord } from "../webhooks.ts";
 import type { RequestContext } from "./context.ts";
 import { findTyped } from "./nodes.ts";
@@ -200,6 +201,10 @@ function apply(
 ): void {
   const level = inventoryLevel(ctx.shop, target.item, target.location, at);
   adjustQuantity(ctx.shop, level, change.name, change.delta, at);
+  // Shopify tells subscribers of every level change, the app's own included.
+  if (change.delta !== 0) {
+    ctx.sim.webhooks.emit(ctx.shop, "inventory_levels/update", inventoryLevelBody(level));
+  }
   const names: QuantityName[] = [change.name];
   if (change.name !== "incoming") names[reported === "on_hand" ? "unshift" : "push"]("on_hand");
   for (const name of names) {

@@ -381,10 +381,29 @@ export const variantIdsQuery = /* GraphQL */ `
   }
 `;
 
+const refundLineItemFields = /* GraphQL */ `
+  fragment MirrorRefundLineItem on RefundLineItem {
+    id
+    quantity
+    restockType
+    restocked
+    location {
+      id
+    }
+    lineItem {
+      id
+      variant {
+        id
+      }
+    }
+  }
+`;
+
 /**
  * Refunds by id with what they restocked (read once per refund: the refund line items are not
  * part of the order documents, as a bulk query cannot nest a connection in the order's list of
- * refunds).
+ * refunds). A refund of more line items than the first page reads the rest with
+ * `refundLineItemsQuery`.
  */
 export const refundsQuery = /* GraphQL */ `
   query Refunds($ids: [ID!]!) {
@@ -394,22 +413,29 @@ export const refundsQuery = /* GraphQL */ `
         createdAt
         refundLineItems(first: 25) {
           nodes {
-            id
-            quantity
-            restockType
-            restocked
-            location {
-              id
-            }
-            lineItem {
-              id
-              variant {
-                id
-              }
-            }
+            ...MirrorRefundLineItem
           }
+          ${pageInfo}
         }
       }
     }
   }
+  ${refundLineItemFields}
+`;
+
+/** The refund line items of one refund after `after` (~4 points each: 100 cost ~400). */
+export const refundLineItemsQuery = /* GraphQL */ `
+  query RefundLineItems($id: ID!, $after: String) {
+    node(id: $id) {
+      ... on Refund {
+        refundLineItems(first: 100, after: $after) {
+          nodes {
+            ...MirrorRefundLineItem
+          }
+          ${pageInfo}
+        }
+      }
+    }
+  }
+  ${refundLineItemFields}
 `;

@@ -1,4 +1,5 @@
 import type { Queryable } from "@roestify/db";
+import { scrubOrderAssignments } from "./redacted-customers.ts";
 
 /**
  * The connection ends: `disconnected`, its tokens gone (nothing can be sent to the shop any
@@ -17,68 +18,52 @@ export async function markDisconnected(db: Queryable, connectionId: string): Pro
 /**
  * Deletes everything kept for the connection's shop (shop/redact, a disconnect with purge): the
  * connection with its mirrors, locations, cursors, jobs and data requests (all cascade), and the
- * bodies of its shop's stored webhook events up to `until`. Roestify's SKUs and movements stay,
- * unmapped.
+ * bodies of its shop's stored webhook events up to `until`. Resolves to the organisation whose
+ * connection it was (null when there was none), whose SKUs the caller unmaps.
  */
 export async function purgeConnection(
   db: Queryable,
   connectionId: string,
   until: Date,
-): Promise<void> {
+): Promise<string | null> {
   const deleted = await db.query<{ organization_id: string; shop: string }>(
     "DELETE FROM shopify_connections WHERE id = $1 RETURNING organization_id, shop",
     [connectionId],
   );
   const connection = deleted.rows[0];
-  if (!connection) return;
-  await db.query(
-    `UPDATE inventory_items
-     SET shopify_variant_ids = NULL, last_pushed_quantity = NULL, last_pushed_at = NULL,
-         push_status = NULL, push_error = NULL
-     WHERE organization_id = $1`,
-    [connection.organization_id],
-  );
+  if (!connection) return null;
   await db.query(
     `UPDATE shopify_webhook_events SET payload = NULL
      WHERE shop = $1 AND payload IS NOT NULL AND coalesce(triggered_at, received_at) <= $2`,
     [connection.shop, until],
   );
+  return connection.organization_id;
 }
-
-/** Keys of an order's `raw` that hold personal data (the customer keeps only its id). */
-const personalOrderKeys = [
-  "email",
-  "phone",
-  "note",
-  "contactEmail",
-  "shippingAddress",
-  "billingAddress",
-  "displayAddress",
-];
 
 /**
  * customers/redact: the customer's row goes; in the listed orders and in every other mirrored
  * order of that customer the personal data goes from every column and from `raw`. The orders
- * stay (the roastery's bookkeeping needs them).
+ * stay (the roastery's bookkeeping needs them). The customer stays recorded as redacted, so no
+ * later sync brings their data back (`redactionOnWrite`).
  */
 export async function redactCustomer(
   db: Queryable,
   connectionId: string,
   request: { customerId: string; orderIds: string[] },
 ): Promise<{ orders: number }> {
+  await db.query(
+    `INSERT INTO shopify_redacted_customers (connection_id, customer_id) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING`,
+    [connectionId, request.customerId],
+  );
   await db.query("DELETE FROM shopify_customers WHERE connection_id = $1 AND shopify_id = $2", [
     connectionId,
     request.customerId,
   ]);
   const orders = await db.query(
-    `UPDATE shopify_orders
-     SET email = NULL,
-         raw = CASE WHEN raw ? 'customer' AND jsonb_typeof(raw->'customer') = 'object'
-                    THEN jsonb_set(raw - $4::text[], '{customer}',
-                                   jsonb_build_object('id', raw->'customer'->'id'))
-                    ELSE raw - $4::text[] END
+    `UPDATE shopify_orders SET ${scrubOrderAssignments}
      WHERE connection_id = $1 AND (customer_id = $2 OR shopify_id = ANY($3::bigint[]))`,
-    [connectionId, request.customerId, request.orderIds, personalOrderKeys],
+    [connectionId, request.customerId, request.orderIds],
   );
   return { orders: orders.rowCount ?? 0 };
 }

@@ -1,4 +1,5 @@
 import { type MirrorTable, mirrorTables, type Queryable } from "@roestify/db";
+import { redactionOnWrite } from "../lifecycle/redacted-customers.ts";
 import type { ColumnType } from "./copy-text.ts";
 import { cancelSeq, ledgerSequence, organizationHasOpenings } from "./ledger-feed.ts";
 import type { Row } from "./mirror-rows.ts";
@@ -8,6 +9,13 @@ interface TableSpec {
   key: string[];
   /** Column → PostgreSQL type, as the rows carry them. */
   columns: Record<string, ColumnType>;
+  /** Which rows are written at all (an SQL condition on the row `r`). */
+  kept?: string;
+  /**
+   * Column → the value written instead of the row's own (an SQL expression on `r`), for rows
+   * that carry the column `reads` (every row a sync writes does).
+   */
+  asWritten?: { reads: string; columns: Record<string, string> };
   /** Columns computed in SQL: from the row's columns when inserted, and when replaced. */
   derived?: { column: string; insert: string; replace: string }[];
   /** A statement on the ids of the rows the upsert wrote (CTE `written`), run with it. */
@@ -15,7 +23,8 @@ interface TableSpec {
   /**
    * What `afterWrite` does, as statements for rows copied into a mirror that held none of the
    * connection's (`$1`) before, in the copy's transaction: all of them are new. A copy leaves
-   * `derived` columns NULL; their readers derive them (`cancelSeq`).
+   * `derived` columns NULL; their readers derive them (`cancelSeq`). Also what `kept` and
+   * `asWritten` would have done.
    */
   afterCopy?: string[];
 }
@@ -73,6 +82,7 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
       raw: "jsonb",
       ...timestamps,
     },
+    asWritten: redactionOnWrite.orderColumns,
     // For the stock ledger: when the mirror first saw an order cancelled (`ledger_seq`, when it
     // first saw the order, is the column's default; a copy leaves it to `cancelSeq`), and every
     // order written is queued (by a copy only if the ledger could book it: a first sync's
@@ -91,6 +101,7 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
        SELECT $1, shopify_id FROM shopify_orders
        WHERE connection_id = $1 AND ${organizationHasOpenings}
        ON CONFLICT DO NOTHING`,
+      redactionOnWrite.afterOrderCopy,
     ],
   },
   shopify_fulfillments: {
@@ -118,6 +129,8 @@ export const mirrorSpecs: Record<MirrorTable, TableSpec> = {
       raw: "jsonb",
       ...timestamps,
     },
+    kept: redactionOnWrite.customerKept,
+    afterCopy: [redactionOnWrite.afterCustomerCopy],
   },
   shopify_inventory_levels: {
     key: ["inventory_item_id", "location_id"],
@@ -154,9 +167,13 @@ export function upsertSql(table: MirrorTable, columns: string[], source: RowSour
   const cacheKey = `${table}:${source.name}:${columns.join(",")}`;
   const cached = upsertSqlCache.get(cacheKey);
   if (cached) return cached;
-  const { key, derived = [], afterWrite } = mirrorSpecs[table];
+  const { key, kept, asWritten, derived = [], afterWrite } = mirrorSpecs[table];
   const targets = [...columns, ...derived.map((d) => d.column)].join(", ");
-  const values = [...columns.map((c) => `r.${c}`), ...derived.map((d) => d.insert)].join(", ");
+  const replaced = asWritten && columns.includes(asWritten.reads) ? asWritten.columns : {};
+  const values = [
+    ...columns.map((c) => replaced[c] ?? `r.${c}`),
+    ...derived.map((d) => d.insert),
+  ].join(", ");
   const assignments = [
     ...columns.map((c) => `${c} = EXCLUDED.${c}`),
     ...derived.map((d) => `${d.column} = ${d.replace}`),
@@ -166,6 +183,7 @@ export function upsertSql(table: MirrorTable, columns: string[], source: RowSour
     INSERT INTO ${table} AS m (connection_id, ${targets}, synced_at)
     SELECT ${source.mayRepeat ? `DISTINCT ON (${keyOf("r")})` : ""} $1::uuid, ${values}, now()
     FROM ${source.from}
+    ${kept ? `WHERE ${kept}` : ""}
     ${source.mayRepeat ? `ORDER BY ${keyOf("r")}, r.shopify_updated_at DESC NULLS LAST` : ""}
     ON CONFLICT (connection_id, ${key.join(", ")}) DO UPDATE SET
       ${assignments}, synced_at = EXCLUDED.synced_at
