@@ -6,8 +6,9 @@
  * is measured with 150 mirror rows and again with 1,000,000 (BENCH_MIRROR_ROWS): it must cost
  * the same. Each route runs right after a run of the bare route, and each run reports the CPU
  * time its server process and PostgreSQL spent per request, so that a machine shared with other
- * work still gives comparable figures (requests/s move with the load, CPU per request hardly). Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the
- * run stops by itself (at the latest after BENCH_TIMEOUT_S, 600).
+ * work still gives comparable figures (requests/s move with the load, CPU per request less).
+ * Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the run stops
+ * by itself (at the latest after BENCH_TIMEOUT_S, 600).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
