@@ -75,13 +75,13 @@ export async function connectionsPendingPush(
  * succeeds; `in_sync` when every variant shows what Roestify would push; otherwise `pending`.
  */
 export function pushStatus(sku: {
-  connection_id: string | null;
+  connected: boolean;
   push_enabled: boolean | null;
   variants: { shopify_available: number | null }[];
   push_status: PushOutcome | null;
   available: number;
 }): PushStatus {
-  if (!sku.connection_id) return "not_connected";
+  if (!sku.connected) return "not_connected";
   if (sku.variants.length === 0) return "not_mapped";
   if (!sku.push_enabled) return "paused";
   if (sku.push_status === "conflict") return "conflict";
