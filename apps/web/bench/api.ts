@@ -23,6 +23,7 @@ import express from "express";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { z } from "zod";
+import { startWebProcess } from "./web-process.ts";
 
 const env = parseEnv(
   z.object({
@@ -92,19 +93,12 @@ async function main() {
       ["--conditions=test"],
     );
     await ready(bare);
-    const webProcess = await start(
-      fileURLToPath(new URL("../src/main.ts", import.meta.url)),
-      {
-        ...secrets,
-        DATABASE_URL: cluster.url,
-        PORT: String(ports.web),
-        HOST: "127.0.0.1",
-        APP_URL: `http://127.0.0.1:${ports.web}`,
-      },
-      env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
-    );
-    const web = `http://127.0.0.1:${ports.web}`;
-    await waitFor(`${web}/healthz`);
+    const { process: webProcess, url: web } = await startWebProcess({
+      databaseUrl: cluster.url,
+      port: ports.web,
+      nodeArgs: env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
+    });
+    children.push(webProcess);
     const authorization = `Bearer ${await new SignJWT({ org: organizationId })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("bench-user")
@@ -295,20 +289,6 @@ async function measure(
     serverCpuMs,
     postgresCpuMs,
   };
-}
-
-async function waitFor(url: string) {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (
-      await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 /**
