@@ -225,12 +225,15 @@ async function deliverChanges(services: Services, connections: string[]) {
   const interval = (env.BENCH_SECONDS * 1000) / env.BENCH_DELIVERIES;
   const started = Date.now();
   for (let n = 0; n < env.BENCH_DELIVERIES; n++) {
-    const s = n % shops.length;
+    // Round robin by change, not by delivery: an order is two deliveries, and counting those
+    // would give one shop only orders and skip the next one.
+    const s = changes.length % shops.length;
     const shop = shops[s] as string;
     const shopIds = ids[s] as (typeof ids)[number];
     const connectionId = connections[s] as string;
     const madeAt = Date.now();
-    const pick = (list: string[]) => list[Math.floor(n / shops.length) % list.length] as string;
+    const pick = (list: string[]) =>
+      list[Math.floor(changes.length / shops.length) % list.length] as string;
     if (n % 10 === 9) {
       // An order sends orders/create and inventory_levels/update: two deliveries.
       const order = (await control("POST", `/shops/${shop}/orders`, {
