@@ -255,13 +255,14 @@ try {
     [bigJobId],
   );
   const fullSync = full.rows[0];
-  // How long the small shops' syncs queued while the huge shop's full sync ran.
+  // How long the small shops' syncs queued while the huge shop's full sync ran: those queued
+  // before it ended that started after it began.
   const waits = await db.pool.query<{ p99: number; max: number; n: number }>(
     `SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY w)::float8 AS p99, max(w)::float8 AS max,
             count(*)::int AS n
      FROM (SELECT extract(epoch FROM started_at - created_at) AS w FROM shopify_sync_jobs
            WHERE type = 'incremental_sync' AND started_at IS NOT NULL
-             AND created_at >= $1 AND created_at < coalesce($2, now())) x`,
+             AND started_at > $1 AND created_at < coalesce($2, now())) x`,
     [fullSync?.started_at ?? windowStart, fullSync?.finished_at ?? null],
   );
   const wait = waits.rows[0];
