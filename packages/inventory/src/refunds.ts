@@ -44,8 +44,7 @@ async function allLineItems(client: AdminClient, refund: RefundNode) {
 
 /**
  * Mirrors the refunds of the orders waiting for the stock ledger that are not mirrored yet, with
- * their line items (what was restocked, where). Every way an order comes in (full sync,
- * incremental sync, a webhook's sync, a push's catch-up) ends here before the ledger books it.
+ * their line items (what was restocked, where).
  */
 export async function mirrorRefunds(
   db: Queryable,

@@ -12,6 +12,7 @@ const typeScopes: Record<string, string> = {
   Order: "read_orders",
   Fulfillment: "read_orders",
   Refund: "read_orders",
+  Return: "read_returns",
   Customer: "read_customers",
 };
 

@@ -65,6 +65,7 @@ const orderFields = /* GraphQL */ `
     closedAt
     createdAt
     updatedAt
+    returnStatus
     refunds {
       id
       createdAt
@@ -286,56 +287,56 @@ export const ordersChangedQuery = /* GraphQL */ `
 export const orderLineItemsQuery = /* GraphQL */ `
   query OrderLineItems($id: ID!, $after: String) {
     order(id: $id) {
-      lineItems(first: 100, after: $after) {
+        lineItems(first: 100, after: $after) {
+          nodes {
+            ...MirrorLineItem
+          }
+          ${pageInfo}
+        }
+      }
+    }
+    ${lineItemFields}
+  `;
+
+export const customersChangedQuery = /* GraphQL */ `
+    query CustomersChanged($query: String, $after: String) {
+      customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
         nodes {
-          ...MirrorLineItem
+          ...MirrorCustomer
         }
         ${pageInfo}
       }
     }
-  }
-  ${lineItemFields}
-`;
-
-export const customersChangedQuery = /* GraphQL */ `
-  query CustomersChanged($query: String, $after: String) {
-    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes {
-        ...MirrorCustomer
-      }
-      ${pageInfo}
-    }
-  }
-  ${customerFields}
-`;
+    ${customerFields}
+  `;
 
 /** An item's `updatedAt` moves when one of its quantities does, so changed levels are found by item. */
 export const inventoryItemsChangedQuery = /* GraphQL */ `
-  query InventoryItemsChanged($query: String, $after: String) {
-    inventoryItems(first: 15, after: $after, query: $query) {
-      nodes {
-        id
-        updatedAt
-        inventoryLevels(first: 10) {
-          nodes {
-            ...MirrorInventoryLevel
+    query InventoryItemsChanged($query: String, $after: String) {
+      inventoryItems(first: 15, after: $after, query: $query) {
+        nodes {
+          id
+          updatedAt
+          inventoryLevels(first: 10) {
+            nodes {
+              ...MirrorInventoryLevel
+            }
           }
         }
+        ${pageInfo}
       }
-      ${pageInfo}
     }
-  }
-  ${inventoryLevelFields}
-`;
+    ${inventoryLevelFields}
+  `;
 
 export const productDeletionsQuery = /* GraphQL */ `
-  query ProductDeletions($query: String, $after: String) {
-    deletionEvents(first: 250, after: $after, query: $query, subjectTypes: [PRODUCT]) {
-      nodes {
-        subjectId
-        occurredAt
-      }
-      ${pageInfo}
+    query ProductDeletions($query: String, $after: String) {
+      deletionEvents(first: 250, after: $after, query: $query, subjectTypes: [PRODUCT]) {
+        nodes {
+          subjectId
+          occurredAt
+        }
+        ${pageInfo}
     }
   }
 `;
@@ -438,4 +439,55 @@ export const refundLineItemsQuery = /* GraphQL */ `
     }
   }
   ${refundLineItemFields}
+`;
+
+/**
+ * The returns of an order (with `read_returns` only): what each reverse fulfillment order line
+ * item's dispositions did with the returned units (`RESTOCKED` at a location, or not), and the
+ * refunds that paid for each return. Read again whenever the order changed, as a return gains
+ * dispositions until it closes. It may cost up to ~680 points (what it really costs is far less
+ * and refunded), so one order a request.
+ */
+export const orderReturnsQuery = /* GraphQL */ `
+  query OrderReturns($id: ID!) {
+    order(id: $id) {
+      returns(first: 5) {
+        nodes {
+          id
+          status
+          refunds(first: 5) {
+            nodes {
+              id
+            }
+          }
+          reverseFulfillmentOrders(first: 2) {
+            nodes {
+              lineItems(first: 10) {
+                nodes {
+                  id
+                  fulfillmentLineItem {
+                    lineItem {
+                      id
+                      variant {
+                        id
+                      }
+                    }
+                  }
+                  dispositions {
+                    id
+                    type
+                    quantity
+                    createdAt
+                    location {
+                      id
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 `;
