@@ -25,7 +25,7 @@ import {
   type StoredQuantityName,
   type VariantRecord,
 } from "./records.ts";
-import { levelKey, nextNum, type ShopState, touch } from "./store.ts";
+import { type IdType, levelKey, nextNum, type ShopState, touch } from "./store.ts";
 import { flat } from "./strings.ts";
 
 export interface LocationInput {
@@ -572,6 +572,12 @@ export function refundOrder(
   return refund;
 }
 
+/** A new record's id (of `type`, the next number) with its numbers. */
+function identity(shop: ShopState, type: IdType) {
+  const num = nextNum(shop, type);
+  return { id: gid(type, num), num };
+}
+
 /** Units of a line shipped and not returned yet. */
 export function returnableQuantity(order: OrderRecord, line: LineItemRecord): number {
   const shipped = order.fulfillments
@@ -599,10 +605,9 @@ export function processReturn(
   lines: { line: LineItemRecord; quantity: number; restock: boolean }[],
   refund: boolean,
 ): ReturnRecord {
-  const num = nextNum(shop, "Return");
-  const rfoNum = nextNum(shop, "ReverseFulfillmentOrder");
+  const { id, num } = identity(shop, "Return");
   const returned: ReturnRecord = {
-    id: gid("Return", num),
+    id,
     num,
     legacyResourceId: String(num),
     createdAt: at,
@@ -615,8 +620,7 @@ export function processReturn(
     refunds: [],
     reverseFulfillmentOrders: [
       {
-        id: gid("ReverseFulfillmentOrder", rfoNum),
-        num: rfoNum,
+        ...identity(shop, "ReverseFulfillmentOrder"),
         status: "CLOSED",
         lineItems: lines.map(({ line, quantity, restock: back }) => {
           const fulfillmentLineItem = order.fulfillments
@@ -624,17 +628,13 @@ export function processReturn(
             .find((item) => item.lineItem === line);
           if (!fulfillmentLineItem) throw new Error(`${line.id} was not shipped`);
           if (back) restock(shop, order, line, at, { committed: 0, available: quantity });
-          const itemNum = nextNum(shop, "ReverseFulfillmentOrderLineItem");
-          const dispositionNum = nextNum(shop, "ReverseFulfillmentOrderDisposition");
           return {
-            id: gid("ReverseFulfillmentOrderLineItem", itemNum),
-            num: itemNum,
+            ...identity(shop, "ReverseFulfillmentOrderLineItem"),
             totalQuantity: quantity,
             fulfillmentLineItem,
             dispositions: [
               {
-                id: gid("ReverseFulfillmentOrderDisposition", dispositionNum),
-                num: dispositionNum,
+                ...identity(shop, "ReverseFulfillmentOrderDisposition"),
                 createdAt: at,
                 type: back ? "RESTOCKED" : "NOT_RESTOCKED",
                 quantity,

@@ -168,36 +168,22 @@ const cancelOrderInput = z
   })
   .strict();
 
+/** Units of an order's line items, each with what becomes of them (`how`). */
+const lineUnits = <T extends z.ZodRawShape>(how: T) =>
+  z.array(z.object({ lineItemId: id, quantity: z.number().int().min(1), ...how }).strict()).min(1);
+
 const refundOrderInput = z
   .object({
-    lineItems: z
-      .array(
-        z
-          .object({
-            lineItemId: id,
-            quantity: z.number().int().min(1),
-            restockType: z.enum(["RETURN", "CANCEL", "NO_RESTOCK"]).default("RETURN"),
-          })
-          .strict(),
-      )
-      .min(1),
+    lineItems: lineUnits({
+      restockType: z.enum(["RETURN", "CANCEL", "NO_RESTOCK"]).default("RETURN"),
+    }),
   })
   .strict();
 
 const processReturnInput = z
   .object({
-    lineItems: z
-      .array(
-        z
-          .object({
-            lineItemId: id,
-            quantity: z.number().int().min(1),
-            /** `RESTOCKED` at the order's location, else `NOT_RESTOCKED`. */
-            restock: z.boolean().default(true),
-          })
-          .strict(),
-      )
-      .min(1),
+    /** `restock`: `RESTOCKED` at the order's location, else `NOT_RESTOCKED`. */
+    lineItems: lineUnits({ restock: z.boolean().default(true) }),
     /** Whether `returnProcess` also refunds the returned units (`financialTransfer`). */
     refund: z.boolean().default(false),
   })
