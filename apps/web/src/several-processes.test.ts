@@ -14,7 +14,7 @@ import { signUserToken } from "./testing.ts";
 const quotaShop = "kontingent-roesterei.myshopify.com";
 const limitShop = "takt-roesterei.myshopify.com";
 const lockShop = "schloss-roesterei.myshopify.com";
-const tickShops = Array.from({ length: 12 }, (_, n) => `tick-${n}-roesterei.myshopify.com`);
+const tickShops = Array.from({ length: 8 }, (_, n) => `tick-${n}-roesterei.myshopify.com`);
 const small = { products: 2, customers: 2, orders: 3, locations: 1 };
 const { simulator, services, db } = await startSyncEnvironment([
   { domain: quotaShop, seed: 41, ...small },
@@ -29,7 +29,7 @@ for (const shop of [quotaShop, limitShop, lockShop, ...tickShops]) {
 }
 const connectionOf = (shop: string) =>
   connections.get(shop) as { organizationId: string; connectionId: string };
-for (const shop of tickShops) simulator.setFaults(shop, { slow: 1, slowMs: 1000 });
+for (const shop of tickShops) simulator.setFaults(shop, { slow: 1, slowMs: 600 });
 // Synced just now: only what a scenario asks for runs.
 await db.pool.query("UPDATE shopify_connections SET last_synced_at = now()");
 await db.pool.query("UPDATE organizations SET plan = 'business' WHERE id <> $1", [
@@ -141,8 +141,10 @@ const settled = () =>
     // A sync that found its shop locked waits 30 s before it tries again.
   }, 120_000);
 
+// The scenarios use shops and users of their own and run at once (the tick's waits for the
+// minute's start and the postponed syncs overlap); the last test checks what they left.
 describe("two web and three worker processes on one database", () => {
-  it("count a user's syncs and an IP's OAuth callbacks once, whichever process answers", async () => {
+  it.concurrent("count a user's syncs and an IP's OAuth callbacks once, whichever process answers", async () => {
     const syncs = await Promise.all(
       Array.from({ length: 6 }, (_, n) => requestSync(n, limitShop, "eilig", "incremental")),
     );
@@ -160,7 +162,7 @@ describe("two web and three worker processes on one database", () => {
     expect(statuses).toEqual([...Array(10).fill(302), ...Array(4).fill(429)]);
   });
 
-  it("let the plan's quota be used once per sync, not once per process", async () => {
+  it.concurrent("let the plan's quota be used once per sync, not once per process", async () => {
     const { organizationId } = connectionOf(quotaShop);
     // The free plan's 3 a day, two used: one left for eight users asking at once.
     await db.pool.query(
@@ -185,7 +187,7 @@ describe("two web and three worker processes on one database", () => {
     expect((await jobsOf(quotaShop)).map((job) => job.id)).toEqual([...queued]);
   });
 
-  it("queue one job of a type per connection, whoever asks through which process", async () => {
+  it.concurrent("queue one job of a type per connection, whoever asks through which process", async () => {
     const { connectionId } = connectionOf(lockShop);
     // A sync of the shop is under way (this session holds its lock): the workers that take the
     // new jobs postpone them, which leaves them queued while everybody asks at once.
@@ -226,7 +228,7 @@ describe("two web and three worker processes on one database", () => {
     ]);
   });
 
-  it("tick once per due connection when every worker's crontab and /cron/shopify-queue run in the same minute", async () => {
+  it.concurrent("tick once per due connection when every worker's crontab and /cron/shopify-queue run in the same minute", async () => {
     // The next minute's start, when graphile-worker's crontab fires in every worker.
     const minute = Math.ceil((Date.now() + 2000) / 60_000) * 60_000;
     await until(async () => Date.now() >= minute - 1000, 70_000);
@@ -236,7 +238,7 @@ describe("two web and three worker processes on one database", () => {
     );
     await until(async () => Date.now() >= minute, 5000);
     // Both web processes take /cron/shopify-queue at once, and again whenever a due shop's sync
-    // is running (each of its requests answers a second late, so a sync runs for seconds),
+    // is running (each of its requests answers 0.6 s late, so a sync runs for seconds),
     // until every due shop is synced: ticks come while syncs are queued, running and done.
     const synced = async () => {
       const done = await db.pool.query(

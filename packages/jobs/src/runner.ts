@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Logger as AppLogger } from "@roestify/runtime";
-import { Logger, run, type TaskList, type WorkerEvents } from "graphile-worker";
+import { Logger, parseCrontab, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { endWorkerLiveness, holdWorkerLiveness } from "./worker-liveness.ts";
 
@@ -56,7 +56,9 @@ export async function startRunner(options: {
     connectionString: options.connectionString,
     events,
     taskList: options.taskList,
-    crontab: options.crontab ?? "",
+    // Parsed here: with no crontab given, graphile-worker would read a file `crontab` in the
+    // working directory (and log that it found none).
+    parsedCronItems: parseCrontab(options.crontab ?? ""),
     concurrency: options.concurrency,
     noHandleSignals: true,
     pollInterval: options.pollInterval ?? 2000,
