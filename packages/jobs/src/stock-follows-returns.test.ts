@@ -123,4 +123,35 @@ describe("stock that follows processed returns", () => {
     );
     expect(mirrored.rows[0]?.types).toEqual(["NOT_RESTOCKED"]);
   });
+
+  it("books nothing again for a return the opening balance already holds", async () => {
+    const bags = simulator.createProduct(shop, {
+      title: "Ruanda Nyamasheke",
+      variants: [{ option: "1 kg", sku: "RUANDA-1000", available: [40] }],
+    });
+    const ruanda = bags.variants[0]?.id as string;
+    // Sold, shipped and returned before the SKU's first sync: Shopify's 38 hold all of it.
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId: ruanda, quantity: 4 }] });
+    simulator.fulfillOrder(shop, order.id);
+    const returned = simulator.processReturn(shop, order.id, {
+      lineItems: [{ lineItemId: order.lineItems[0]?.id as string, quantity: 2 }],
+    });
+    simulator.advanceClock(1000);
+    await sync("incremental_sync");
+    await sync("full_sync");
+    const stock = await services.db.pool.query<{ available: number; kinds: string[] }>(
+      `SELECT i.available, array_agg(m.kind ORDER BY m.created_at) AS kinds
+       FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
+       WHERE i.organization_id = $1 AND i.sku = 'RUANDA-1000' GROUP BY i.id`,
+      [connection.organizationId],
+    );
+    expect(simulator.getInventory(shop, { sku: "RUANDA-1000" })[0]?.quantities.available).toBe(38);
+    expect(stock.rows[0]).toEqual({ available: 38, kinds: ["opening_balance"] });
+    // Mirrored all the same, its restock already in the opening.
+    const mirrored = await services.db.pool.query(
+      "SELECT status FROM shopify_returns WHERE connection_id = $1 AND shopify_id = $2",
+      [connection.connectionId, returned.id.split("/").pop()],
+    );
+    expect(mirrored.rows).toEqual([{ status: "CLOSED" }]);
+  });
 });
