@@ -149,7 +149,7 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
        WHERE p.connection_id = $1 AND o.cancelled_at IS NULL
          AND (o.raw->'refunds' <> '[]' OR EXISTS (SELECT 1 FROM jsonb_array_elements(o.line_items) l
            WHERE (l->>'current_quantity')::int < (l->>'quantity')::int)
-           OR EXISTS (SELECT 1 FROM shopify_returns t
+           OR o.raw->>'returnStatus' <> 'NO_RETURN' AND EXISTS (SELECT 1 FROM shopify_returns t
              WHERE t.connection_id = $1 AND t.order_id = o.shopify_id))),
      mapped AS MATERIALIZED (${mappedForConnection}),
      ${opened},
