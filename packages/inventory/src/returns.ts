@@ -1,6 +1,9 @@
 import type { Queryable } from "@roestify/db";
-import { type AdminClient, gidNumber } from "@roestify/shopify";
-import { orderReturnsQuery } from "@roestify/shopify/documents";
+import { type AdminClient, emptyPage, gidNumber, type Page, pages } from "@roestify/shopify";
+import {
+  orderReturnsQuery,
+  reverseFulfillmentOrderLineItemsQuery,
+} from "@roestify/shopify/documents";
 
 interface DispositionNode {
   id: string;
@@ -10,22 +13,32 @@ interface DispositionNode {
   location: { id: string } | null;
 }
 
+interface ReturnLineItemNode {
+  fulfillmentLineItem: { lineItem: { id: string; variant: { id: string } | null } } | null;
+  dispositions: DispositionNode[];
+}
+
 interface ReturnNode {
   id: string;
   status: string;
   refunds: { nodes: { id: string }[] };
-  reverseFulfillmentOrders: {
-    nodes: {
-      lineItems: {
-        nodes: {
-          fulfillmentLineItem: {
-            lineItem: { id: string; variant: { id: string } | null };
-          } | null;
-          dispositions: DispositionNode[];
-        }[];
-      };
-    }[];
-  };
+  reverseFulfillmentOrders: { nodes: { id: string; lineItems: Page<ReturnLineItemNode> }[] };
+}
+
+/** Every line item of a return's reverse fulfillment orders: the page read, then the rest. */
+async function readLineItems(client: AdminClient, returned: ReturnNode) {
+  for (const rfo of returned.reverseFulfillmentOrders.nodes) {
+    if (!rfo.lineItems.pageInfo.hasNextPage) continue;
+    const rest = pages<ReturnLineItemNode>(
+      client,
+      reverseFulfillmentOrderLineItemsQuery,
+      { id: rfo.id, after: rfo.lineItems.pageInfo.endCursor },
+      (data) =>
+        (data.node as { lineItems?: Page<ReturnLineItemNode> } | null)?.lineItems ?? emptyPage,
+    );
+    for await (const nodes of rest) rfo.lineItems.nodes.push(...nodes);
+  }
+  return returned;
 }
 
 const optionalNumber = (id: string | undefined) => (id ? Number(gidNumber(id)) : null);
@@ -68,11 +81,17 @@ export async function mirrorReturns(
     [connectionId],
   );
   for (const { order_id } of orders.rows) {
-    const result = await client.request<{ order: { returns: { nodes: ReturnNode[] } } | null }>(
+    const read: ReturnNode[] = [];
+    const returnPages = pages<ReturnNode>(
+      client,
       orderReturnsQuery,
       { id: `gid://shopify/Order/${order_id}` },
+      (data) => (data.order as { returns: Page<ReturnNode> } | null)?.returns ?? emptyPage,
     );
-    const returns = (result.order?.returns.nodes ?? []).map((returned) => ({
+    for await (const nodes of returnPages) {
+      for (const returned of nodes) read.push(await readLineItems(client, returned));
+    }
+    const returns = read.map((returned) => ({
       shopify_id: gidNumber(returned.id),
       order_id,
       status: returned.status,

@@ -154,4 +154,37 @@ describe("stock that follows processed returns", () => {
     );
     expect(mirrored.rows).toEqual([{ status: "CLOSED" }]);
   });
+
+  it("books every disposition of a return of many line items and of an order of many returns", async () => {
+    const skus = Array.from({ length: 12 }, (_, i) => `SAMPLER-${i + 1}`);
+    const sampler = simulator.createProduct(shop, {
+      title: "Probierset",
+      variants: skus.map((sku, i) => ({ option: `Sorte ${i + 1}`, sku, available: [10] })),
+    });
+    await sync("incremental_sync");
+    simulator.advanceClock(1000);
+    const order = simulator.placeOrder(shop, {
+      lineItems: sampler.variants.map((variant) => ({ variantId: variant.id, quantity: 2 })),
+    });
+    simulator.fulfillOrder(shop, order.id);
+    await sync("incremental_sync");
+    const lines = order.lineItems.map((line) => line.id);
+    // One return of 12 line items (more than a page), then five more (more than a page).
+    simulator.processReturn(shop, order.id, {
+      lineItems: lines.map((lineItemId) => ({ lineItemId, quantity: 1 })),
+    });
+    for (const lineItemId of lines.slice(0, 5)) {
+      simulator.processReturn(shop, order.id, { lineItems: [{ lineItemId, quantity: 1 }] });
+    }
+    await sync("incremental_sync");
+    const stock = await services.db.pool.query<{ sku: string; available: number }>(
+      `SELECT sku, available FROM inventory_items WHERE organization_id = $1 AND sku LIKE 'SAMPLER-%' ORDER BY length(sku), sku`,
+      [connection.organizationId],
+    );
+    const expected = skus.map((sku, i) => ({ sku, available: i < 5 ? 10 : 9 }));
+    expect(stock.rows).toEqual(expected);
+    for (const { sku, available } of expected) {
+      expect(simulator.getInventory(shop, { sku })[0]?.quantities.available).toBe(available);
+    }
+  });
 });

@@ -646,6 +646,8 @@ export function processReturn(
       },
     ],
   };
+  shop.returns.add(returned);
+  for (const rfo of returned.reverseFulfillmentOrders) shop.reverseFulfillmentOrders.add(rfo);
   order.returns.push(returned);
   if (refund) {
     const paid = refundOrder(

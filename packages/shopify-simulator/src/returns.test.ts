@@ -43,7 +43,11 @@ describe("returns", () => {
       },
     );
     expect(res.status).toBe(200);
-    const processed = await res.json();
+    const processed = (await res.json()) as {
+      id: string;
+      refundIds: string[];
+      dispositions: unknown[];
+    };
     expect(processed.dispositions).toEqual([
       expect.objectContaining({ lineItemId, type: "RESTOCKED", quantity: 2 }),
     ]);

@@ -12,6 +12,8 @@ import type {
   OrderRecord,
   ProductRecord,
   RefundRecord,
+  ReturnRecord,
+  ReverseFulfillmentOrderRecord,
   ShopRecord,
   VariantRecord,
 } from "./records.ts";
@@ -139,6 +141,8 @@ export interface ShopState {
   orders: Collection<OrderRecord>;
   fulfillments: Collection<FulfillmentRecord>;
   refunds: Collection<RefundRecord>;
+  returns: Collection<ReturnRecord>;
+  reverseFulfillmentOrders: Collection<ReverseFulfillmentOrderRecord>;
   deletionEvents: Collection<DeletionEventRecord>;
   bulkOperations: Collection<BulkOperationRecord>;
   webhookSubscriptions: Collection<WebhookSubscriptionRecord>;
@@ -220,6 +224,8 @@ export function createShopState(settings: ShopSettings, shopNum: number, clock: 
     orders: new Collection(),
     fulfillments: new Collection(),
     refunds: new Collection(),
+    returns: new Collection(),
+    reverseFulfillmentOrders: new Collection(),
     deletionEvents: new Collection(),
     bulkOperations: new Collection(),
     webhookSubscriptions: new Collection(),

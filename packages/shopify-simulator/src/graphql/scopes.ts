@@ -13,6 +13,7 @@ const typeScopes: Record<string, string> = {
   Fulfillment: "read_orders",
   Refund: "read_orders",
   Return: "read_returns",
+  ReverseFulfillmentOrder: "read_returns",
   Customer: "read_customers",
 };
 

@@ -441,17 +441,41 @@ export const refundLineItemsQuery = /* GraphQL */ `
   ${refundLineItemFields}
 `;
 
+const returnLineItemFields = /* GraphQL */ `
+  fragment MirrorReturnLineItem on ReverseFulfillmentOrderLineItem {
+    fulfillmentLineItem {
+      lineItem {
+        id
+        variant {
+          id
+        }
+      }
+    }
+    dispositions {
+      id
+      type
+      quantity
+      createdAt
+      location {
+        id
+      }
+    }
+  }
+`;
+
 /**
- * The returns of an order (with `read_returns` only): what each reverse fulfillment order line
- * item's dispositions did with the returned units (`RESTOCKED` at a location, or not), and the
- * refunds that paid for each return. Read again whenever the order changed, as a return gains
- * dispositions until it closes. It may cost up to ~680 points (what it really costs is far less
- * and refunded), so one order a request.
+ * The returns of an order (with `read_returns` only), a page at a time: what each reverse
+ * fulfillment order line item's dispositions did with the returned units (`RESTOCKED` at a
+ * location, or not), and the refunds that paid for each return. Read again whenever the order
+ * changed, as a return gains dispositions until it closes. It may cost up to ~750 points (what
+ * it really costs is far less and refunded), so one order a request. A reverse fulfillment
+ * order (one per location the units come back to) of more line items reads the rest with
+ * `reverseFulfillmentOrderLineItemsQuery`.
  */
 export const orderReturnsQuery = /* GraphQL */ `
-  query OrderReturns($id: ID!) {
+  query OrderReturns($id: ID!, $after: String) {
     order(id: $id) {
-      returns(first: 5) {
+      returns(first: 5, after: $after) {
         nodes {
           id
           status
@@ -462,32 +486,36 @@ export const orderReturnsQuery = /* GraphQL */ `
           }
           reverseFulfillmentOrders(first: 2) {
             nodes {
+              id
               lineItems(first: 10) {
                 nodes {
-                  id
-                  fulfillmentLineItem {
-                    lineItem {
-                      id
-                      variant {
-                        id
-                      }
-                    }
-                  }
-                  dispositions {
-                    id
-                    type
-                    quantity
-                    createdAt
-                    location {
-                      id
-                    }
-                  }
+                  ...MirrorReturnLineItem
                 }
+                ${pageInfo}
               }
             }
           }
         }
+        ${pageInfo}
       }
     }
   }
+  ${returnLineItemFields}
+`;
+
+/** The line items of one reverse fulfillment order after `after`. */
+export const reverseFulfillmentOrderLineItemsQuery = /* GraphQL */ `
+  query ReverseFulfillmentOrderLineItems($id: ID!, $after: String) {
+    node(id: $id) {
+      ... on ReverseFulfillmentOrder {
+        lineItems(first: 50, after: $after) {
+          nodes {
+            ...MirrorReturnLineItem
+          }
+          ${pageInfo}
+        }
+      }
+    }
+  }
+  ${returnLineItemFields}
 `;
