@@ -69,8 +69,9 @@ const opened = `opened AS MATERIALIZED (
  *    before Shopify last changed those levels (`covers_until`): Shopify's quantity holds them;
  * 3. a refund line item that restocked (`restockType` RETURN or CANCEL) gives its quantity back,
  *    once, and so does a return's `RESTOCKED` disposition; a refund that pays for a return is
- *    money only (see `paysForReturn`); an order edit books the difference between the units a line item lost to edits
- *    (`quantity` − `currentQuantity` − refunded) and what was booked for them before;
+ *    money only (see `paysForReturn`); an order edit books the difference between the units a
+ *    line item lost to edits (`quantity` − `currentQuantity` − refunded) and what was booked for
+ *    them before;
  * 4. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
  *    the SKU's stock unless the opening balance covers its order, and its cancellation gives back
  *    what is still out (not given back by edits or restocking refunds) unless that is covered;

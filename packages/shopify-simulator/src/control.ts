@@ -508,6 +508,9 @@ export class Control {
       if (returned.quantity > open) {
         throw new ControlError(409, `${line.id} has only ${open} shipped and not returned`);
       }
+      if (parsed.refund && returned.quantity > line.currentQuantity) {
+        throw new ControlError(409, `${line.id} has only ${line.currentQuantity} to refund`);
+      }
       return { line, quantity: returned.quantity, restock: returned.restock };
     });
     const returned = processReturn(shop, order, this.sim.clock.iso(), lines, parsed.refund);
