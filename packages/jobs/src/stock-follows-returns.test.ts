@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { defaultScopes } from "@roestify/shopify";
 import { describe, expect, it } from "vitest";
+import { acceptWebhook } from "./lifecycle/webhook-intake.ts";
+import { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
 import { connectShop, queueJob, runAttempt, startSyncEnvironment } from "./sync-testing.ts";
 
 const shop = "retouren-roesterei.myshopify.com";
@@ -22,6 +25,32 @@ const variantId = product.variants[0]?.id as string;
 async function sync(type: "full_sync" | "incremental_sync") {
   const id = await queueJob(services, connection, type);
   await runAttempt(services, type, id);
+}
+
+/** An `orders/updated` delivery as the route stores it, processed; the sync it queues, run. */
+async function webhookSync(orderId: string) {
+  const eventId = randomUUID();
+  await acceptWebhook(services.db, {
+    eventId,
+    webhookId: randomUUID(),
+    topic: "orders/updated",
+    shop,
+    apiVersion: "2026-10",
+    triggeredAt: new Date(),
+    payload: { id: Number(orderId.split("/").pop()), admin_graphql_api_id: orderId },
+  });
+  const event = await services.db.pool.query<{ id: string }>(
+    "SELECT id FROM shopify_webhook_events WHERE event_id = $1",
+    [eventId],
+  );
+  await processWebhookEvent(services, event.rows[0]?.id as string);
+  const queued = await services.db.pool.query<{ id: string }>(
+    `SELECT id FROM shopify_sync_jobs
+     WHERE connection_id = $1 AND requested_by = 'webhook' AND status = 'queued'`,
+    [connection.connectionId],
+  );
+  expect(queued.rows).toHaveLength(1);
+  await runAttempt(services, "incremental_sync", queued.rows[0]?.id as string);
 }
 
 const shopifyAvailable = () =>
@@ -94,7 +123,9 @@ describe("stock that follows processed returns", () => {
     });
     expect(processed.refundIds).toHaveLength(1);
     expect(shopifyAvailable()).toBe(start - 1);
-    await sync("incremental_sync");
+    // First seen by the sync an `orders/updated` webhook queues.
+    await webhookSync(order.orderId);
+    expect((await roestify()).available).toBe(start - 1);
     await sync("full_sync");
     await sync("incremental_sync");
     const stock = await roestify();
