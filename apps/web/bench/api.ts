@@ -6,8 +6,9 @@
  * is measured with 150 mirror rows and again with 1,000,000 (BENCH_MIRROR_ROWS): it must cost
  * the same. Each route runs right after a run of the bare route, and each run reports the CPU
  * time its server process and PostgreSQL spent per request, so that a machine shared with other
- * work still gives comparable figures (requests/s move with the load, CPU per request hardly). Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the
- * run stops by itself (at the latest after BENCH_TIMEOUT_S, 600).
+ * work still gives comparable figures (requests/s move with the load, CPU per request less).
+ * Everything binds 127.0.0.1 (ports 3155–3157) on a throwaway embedded PostgreSQL; the run stops
+ * by itself (at the latest after BENCH_TIMEOUT_S, 600).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -22,6 +23,7 @@ import express from "express";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { z } from "zod";
+import { startWebProcess } from "./web-process.ts";
 
 const env = parseEnv(
   z.object({
@@ -90,27 +92,29 @@ async function main() {
       { BENCH_ROLE: "bare", BENCH_DATABASE_URL: cluster.url },
       ["--conditions=test"],
     );
-    await once(bare, "message");
-    const webProcess = await start(
-      fileURLToPath(new URL("../src/main.ts", import.meta.url)),
-      {
-        ...secrets,
-        DATABASE_URL: cluster.url,
-        PORT: String(ports.web),
-        HOST: "127.0.0.1",
-        APP_URL: `http://127.0.0.1:${ports.web}`,
-      },
-      env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
-    );
-    const web = `http://127.0.0.1:${ports.web}`;
-    await waitFor(`${web}/healthz`);
+    await ready(bare);
+    const { process: webProcess, url: web } = await startWebProcess({
+      databaseUrl: cluster.url,
+      port: ports.web,
+      nodeArgs: env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
+    });
+    children.push(webProcess);
     const authorization = `Bearer ${await new SignJWT({ org: organizationId })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("bench-user")
       .setExpirationTime("1h")
       .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET))}`;
-    const jobsList = (await fetch(`${web}/api/v1/shopify/jobs`, { headers: { authorization } }))
-      .status;
+    const routes = {
+      status: "/api/v1/shopify/status",
+      "jobs/:id": `/api/v1/shopify/jobs/${jobId}`,
+      jobs: "/api/v1/shopify/jobs",
+      inventory: "/api/v1/inventory",
+    };
+    // A route that does not answer 200 would measure its error path.
+    for (const path of Object.values(routes)) {
+      const answer = await fetch(`${web}${path}`, { headers: { authorization } });
+      if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
+    }
 
     const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const bareRoute = () =>
@@ -135,11 +139,7 @@ async function main() {
       };
     };
     // Warm-up, not reported: the JIT, the pools' connections and their prepared statements.
-    for (const path of [
-      "/api/v1/shopify/status",
-      `/api/v1/shopify/jobs/${jobId}`,
-      "/api/v1/inventory",
-    ]) {
+    for (const path of Object.values(routes)) {
       await autocannon({
         url: `${web}${path}`,
         connections: 20,
@@ -148,14 +148,14 @@ async function main() {
       });
     }
     await bareRoute();
-    await route(`status, ${await mirrorRows(db)} mirror rows`, "/api/v1/shopify/status");
-    await route("jobs/:id", `/api/v1/shopify/jobs/${jobId}`);
-    if (jobsList === 200) await route("jobs", "/api/v1/shopify/jobs");
-    await route("inventory", "/api/v1/inventory");
+    await route(`status, ${await mirrorRows(db)} mirror rows`, routes.status);
+    await route("jobs/:id", routes["jobs/:id"]);
+    await route("jobs (a page of 20)", routes.jobs);
+    await route("inventory", routes.inventory);
     const filled = await fillMirrors(db, env.BENCH_MIRROR_ROWS);
     await route(
       `status, ${(await mirrorRows(db)).toLocaleString("en")} mirror rows`,
-      "/api/v1/shopify/status",
+      routes.status,
     );
 
     console.log(
@@ -164,7 +164,6 @@ async function main() {
           machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
           settings: { connections: env.BENCH_CONNECTIONS, seconds: env.BENCH_SECONDS },
           mirrorFillSeconds: filled,
-          jobsList: jobsList === 200 ? "measured" : `GET /api/v1/shopify/jobs answered ${jobsList}`,
         },
         null,
         2,
@@ -187,14 +186,29 @@ async function main() {
   }
 }
 
+/** Resolves when a child process reports it is ready; fails when it ends before. */
+function ready(child: ChildProcess) {
+  return new Promise<void>((resolve, reject) => {
+    const exited = (code: number | null) =>
+      reject(new Error(`a bench process ended before it was ready (exit code ${code})`));
+    child.once("exit", exited);
+    child.once("message", () => {
+      child.off("exit", exited);
+      resolve();
+    });
+  });
+}
+
 interface Result {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
   errors: number;
-  /** CPU time of the server process and of PostgreSQL per request, in ms. */
+  /** CPU time per request, in ms: of the server process plus PostgreSQL, and each apart. */
   cpuMsPerRequest: number;
+  serverCpuMs: number;
+  postgresCpuMs: number;
 }
 
 /** CPU time (user + system, ms) of a process, from /proc (Linux); undefined once it has ended. */
@@ -253,36 +267,28 @@ async function measure(
   server: { pid: number; postmaster: number },
   authorization?: string,
 ): Promise<Result> {
-  const meter = cpuMeter(() => [server.pid, ...postgresPids(server.postmaster)]);
+  const serverMeter = cpuMeter(() => [server.pid]);
+  const postgresMeter = cpuMeter(() => postgresPids(server.postmaster));
   const result = await autocannon({
     url,
     connections: env.BENCH_CONNECTIONS,
     duration: env.BENCH_SECONDS,
     headers: authorization ? { authorization } : {},
   });
-  const used = meter.stop();
+  const perRequest = (ms: number) =>
+    Math.round((ms / Math.max(1, result.requests.total)) * 1000) / 1000;
+  const serverCpuMs = perRequest(serverMeter.stop());
+  const postgresCpuMs = perRequest(postgresMeter.stop());
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
-    cpuMsPerRequest: Math.round((used / Math.max(1, result.requests.total)) * 1000) / 1000,
+    cpuMsPerRequest: Math.round((serverCpuMs + postgresCpuMs) * 1000) / 1000,
+    serverCpuMs,
+    postgresCpuMs,
   };
-}
-
-async function waitFor(url: string) {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (
-      await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { cronRoutes } from "./cron.ts";
 import { dashboardRoutes } from "./dashboard.ts";
@@ -11,6 +10,7 @@ import { errorHandler, logRequestFailure, notFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { oauthRoutes } from "./oauth.ts";
+import { requestLog } from "./request-log.ts";
 import { requestContext, restRouter } from "./rest.ts";
 import { refuseCrossOriginCookieWrites } from "./session.ts";
 import { webhookRoutes } from "./webhooks.ts";
@@ -26,24 +26,21 @@ export function createApp(
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // No ETag on answers: each is computed afresh anyway, so a match would save only the transfer
+  // of a small body, and Express would hash every body to offer one. Static files keep theirs.
+  app.set("etag", false);
   // A hop count, never `true`: only the addresses the operator's own proxies appended count.
   app.set("trust proxy", options.trustProxy ?? 0);
   app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger: services.log,
-      // The path only: query strings carry OAuth codes and signatures.
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(services.log));
   // Webhooks read their raw body themselves (the HMAC covers its bytes): before the JSON parser.
   app.use(webhookRoutes(services));
   app.use(refuseCrossOriginCookieWrites(services.env));
   // Every other body is JSON; anything over 100 kB is refused before it is read in full.
   app.use(express.json({ limit: "100kb", type: () => true }));
+  // The API before the other routes: its calls are most of the traffic, and no other route's path
+  // is one of its paths.
+  app.use(restRouter(services));
 
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
@@ -66,7 +63,6 @@ export function createApp(
   app.use(oauthRoutes(services));
   app.use(cronRoutes(services));
   app.use(apiDocsRoutes());
-  app.use(restRouter(services));
 
   app.use(notFound);
   app.use(errorHandler(services.log));

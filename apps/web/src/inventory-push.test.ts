@@ -1,5 +1,5 @@
 import { encryptSql } from "@roestify/db";
-import { applyShopifyToLedger, hasPendingPush, pushInventory } from "@roestify/inventory";
+import { applyShopifyToLedger, connectionsPendingPush, pushInventory } from "@roestify/inventory";
 import { createAdminClient, gidNumber, upsertMirrorRows } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { afterAll, describe, expect, it } from "vitest";
@@ -62,6 +62,9 @@ async function addMovement(organizationId: string, sku: string, delta: number, r
 }
 
 const noCatchUp = async () => {};
+/** Whether the minutely tick would queue a push for the connection. */
+const pendingPush = async (connectionId: string) =>
+  (await connectionsPendingPush(db.pool)).some((connection) => connection.id === connectionId);
 
 describe("pushing Roestify's stock to Shopify", () => {
   it("changes nothing on the first connection, then shows what was packaged", async () => {
@@ -104,7 +107,7 @@ describe("pushing Roestify's stock to Shopify", () => {
       [sku],
     );
     await addMovement("org-early", sku, 20, "packaging:early");
-    expect(await hasPendingPush(db.pool, connectionId)).toBe(false);
+    expect(await pendingPush(connectionId)).toBe(false);
     expect(await pushInventory(db.pool, client, connectionId, noCatchUp)).toEqual({
       pushed: 0,
       conflicts: 0,
@@ -295,7 +298,7 @@ describe("the pause switch", () => {
       pushed: 0,
       conflicts: 0,
     });
-    expect(await hasPendingPush(db.pool, connectionId)).toBe(false);
+    expect(await pendingPush(connectionId)).toBe(false);
     expect(shopifyAvailable(sku)).toBe(opening);
     const queued = () =>
       db.pool.query(

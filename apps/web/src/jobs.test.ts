@@ -55,6 +55,26 @@ describe("GET /api/v1/shopify/jobs", () => {
     expect((await call("GET", "/jobs", "org-list")).body.data).toHaveLength(5);
   });
 
+  it("pages through jobs created within one millisecond", async () => {
+    const connectionId = await insertConnection(db, "org-burst", "burst.myshopify.com");
+    const inserted = await db.pool.query<{ id: string }>(
+      `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, status, requested_by, created_at)
+       SELECT 'org-burst', $1, 'full_sync', 'succeeded', 'test',
+              '2026-12-06T10:00:00.123Z'::timestamptz + n * interval '1 microsecond'
+       FROM generate_series(1, 3) n ORDER BY n DESC RETURNING id`,
+      [connectionId],
+    );
+    const seen: string[] = [];
+    let before = "";
+    do {
+      const page = (await call("GET", `/jobs?limit=1${before && `&before=${before}`}`, "org-burst"))
+        .body as { data: { id: string }[]; next: string | null };
+      seen.push(...page.data.map((job) => job.id));
+      before = page.next ?? "";
+    } while (before);
+    expect(seen).toEqual(inserted.rows.map((row) => row.id));
+  });
+
   it("refuses a limit outside 1..100 and an unknown before", async () => {
     for (const limit of ["0", "101", "zwei"]) {
       const answer = await call("GET", `/jobs?limit=${limit}`, "org-limits");

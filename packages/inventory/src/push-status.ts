@@ -25,42 +25,49 @@ export interface PushTarget {
 }
 
 /**
- * What each mapped variant of the connection's SKUs should show at the inventory location, for
- * the SKUs where one of them differs; nothing while the connection's pushes are paused, and
- * nothing for a SKU whose opening balance from this shop is not adopted yet (a packaging booked
- * while the first sync runs would otherwise overwrite the shop's live quantity).
+ * Each mapped variant with what it should show at the inventory location, and whether its SKU
+ * differs there anywhere; nothing while a connection's pushes are paused, and nothing for a SKU
+ * whose opening balance from this shop is not adopted yet (a packaging booked while the first
+ * sync runs would otherwise overwrite the shop's live quantity). The scope is given as SQL: one
+ * connection (its organisation and id) or every active one.
  */
+const targetsSql = (scope: { organization: string; connection: string }) => `
+  WITH mapped AS (${skuMappingSql(scope.organization, ["available", "push_status", "opening_connection_id"])})
+  SELECT m.connection_id, m.organization_id, m.item_id, m.sku, m.inventory_item_id, m.location_id,
+         l.available AS shopify_available, greatest(0, m.available) AS target, m.push_status,
+         -- A SKU is pushed with all its variants when one of them differs.
+         bool_or(l.available IS DISTINCT FROM greatest(0, m.available))
+           OVER (PARTITION BY m.item_id) AS differs
+  FROM mapped m
+  LEFT JOIN shopify_inventory_levels l ON l.connection_id = ${scope.connection}
+    AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
+  WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
+    AND m.opening_connection_id = ${scope.connection}`;
+
 const pushTargetsSql = `
-  WITH mapped AS (${skuMappingSql("(SELECT organization_id FROM shopify_connections WHERE id = $1)", ["available", "push_status", "opening_connection_id"])}),
-  targets AS (
-    SELECT m.item_id, m.sku, m.inventory_item_id, m.location_id, l.available AS shopify_available,
-           greatest(0, m.available) AS target, m.push_status,
-           -- A SKU is pushed with all its variants when one of them differs.
-           bool_or(l.available IS DISTINCT FROM greatest(0, m.available))
-             OVER (PARTITION BY m.item_id) AS differs
-    FROM mapped m
-    LEFT JOIN shopify_inventory_levels l ON l.connection_id = $1
-      AND l.inventory_item_id = m.inventory_item_id AND l.location_id = m.location_id
-    WHERE m.push_enabled AND m.inventory_item_id IS NOT NULL AND m.location_id IS NOT NULL
-      AND m.opening_connection_id = $1)
   SELECT item_id, sku, inventory_item_id, location_id, shopify_available, target, push_status
-  FROM targets WHERE differs ORDER BY item_id`;
+  FROM (${targetsSql({ organization: "(SELECT organization_id FROM shopify_connections WHERE id = $1)", connection: "$1" })}) t
+  WHERE differs ORDER BY item_id`;
 
 export async function pushTargets(db: Queryable, connectionId: string): Promise<PushTarget[]> {
   return (await db.query<PushTarget>(pushTargetsSql, [connectionId])).rows;
 }
 
 /**
- * Whether some SKU waits for a push that no job will make (packaged before it was mapped, a
- * mapping changed, a push that failed). SKUs in conflict wait for the next packaging instead of
- * being retried every minute.
+ * The active connections where some SKU waits for a push that no job will make (packaged before
+ * it was mapped, a mapping changed, a push that failed), all in one statement: the minutely tick
+ * asks this of the whole fleet. SKUs in conflict wait for the next packaging instead of being
+ * retried every minute.
  */
-export async function hasPendingPush(db: Queryable, connectionId: string): Promise<boolean> {
-  const result = await db.query(
-    `SELECT 1 FROM (${pushTargetsSql}) t WHERE t.push_status IS DISTINCT FROM 'conflict' LIMIT 1`,
-    [connectionId],
+export async function connectionsPendingPush(
+  db: Queryable,
+): Promise<{ id: string; organization_id: string }[]> {
+  const result = await db.query<{ id: string; organization_id: string }>(
+    `SELECT DISTINCT connection_id AS id, organization_id
+     FROM (${targetsSql({ organization: "i.organization_id", connection: "m.connection_id" })}) t
+     WHERE differs AND push_status IS DISTINCT FROM 'conflict'`,
   );
-  return (result.rowCount ?? 0) > 0;
+  return result.rows;
 }
 
 /**
@@ -68,13 +75,13 @@ export async function hasPendingPush(db: Queryable, connectionId: string): Promi
  * succeeds; `in_sync` when every variant shows what Roestify would push; otherwise `pending`.
  */
 export function pushStatus(sku: {
-  connection_id: string | null;
+  connected: boolean;
   push_enabled: boolean | null;
   variants: { shopify_available: number | null }[];
   push_status: PushOutcome | null;
   available: number;
 }): PushStatus {
-  if (!sku.connection_id) return "not_connected";
+  if (!sku.connected) return "not_connected";
   if (sku.variants.length === 0) return "not_mapped";
   if (!sku.push_enabled) return "paused";
   if (sku.push_status === "conflict") return "conflict";

@@ -1,5 +1,5 @@
-import { type Database, type JobType, type Row, transaction } from "@roestify/db";
-import { hasPendingPush } from "@roestify/inventory";
+import { type JobType, type Row, transaction } from "@roestify/db";
+import { connectionsPendingPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import { accessTokenFor } from "@roestify/shopify";
 import { makeWorkerUtils } from "graphile-worker";
@@ -75,20 +75,8 @@ async function enqueueDueSyncs({ db, env }: Services): Promise<number> {
 
 /** An inventory push for connections where some SKU's stock is not in Shopify yet. */
 async function enqueuePendingPushes(services: Services): Promise<number> {
-  const { db } = services;
-  const active = await activeConnections(db).execute();
-  const pending: Connection[] = [];
-  for (const connection of active) {
-    if (await hasPendingPush(db.pool, connection.id)) pending.push(connection);
-  }
-  return queueForEach(services, pending, "inventory_push");
+  return queueForEach(services, await connectionsPendingPush(services.db.pool), "inventory_push");
 }
-
-const activeConnections = (db: Database) =>
-  db.sql
-    .selectFrom("shopify_connections")
-    .select(["id", "organization_id"])
-    .where("status", "=", "active");
 
 type Connection = Pick<Row<"shopify_connections">, "id" | "organization_id">;
 

@@ -1,5 +1,6 @@
 import { listStock, pushStatuses } from "@roestify/inventory";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 const variantGid = z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/);
@@ -35,7 +36,7 @@ const gid = (type: string, id: string | null) =>
  */
 export const list = protectedProcedure
   .meta({ rest: { method: "GET", path: "/api/v1/inventory", summary: "Bestand jeder SKU" } })
-  .output(z.array(inventoryItemSchema))
+  .output(answer(z.array(inventoryItemSchema)))
   .query(async ({ ctx }) => {
     const skus = await listStock(ctx.db.pool, ctx.user.organizationId);
     return skus.map((sku) => {

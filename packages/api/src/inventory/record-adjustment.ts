@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { bookMovement, lockSku } from "@roestify/inventory";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { idempotencyKey, keyedProcedure } from "../idempotency.ts";
 import { recordStockChange, sku, stockChangeSchema } from "./stock-change.ts";
@@ -45,7 +46,7 @@ export const recordAdjustment = keyedProcedure
     },
   })
   .input(recordAdjustmentInput)
-  .output(stockChangeSchema)
+  .output(answer(stockChangeSchema))
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) =>
     recordStockChange(ctx, { operation: "adjustment", key, sku: body.sku }, async (tx) => {
       const item = await lockSku(tx, ctx.user.organizationId, body.sku);

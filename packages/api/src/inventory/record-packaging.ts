@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { bookMovement, lockOrCreateSku } from "@roestify/inventory";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { idempotencyKey, keyedProcedure } from "../idempotency.ts";
 import { recordStockChange, sku, stockChangeSchema } from "./stock-change.ts";
 
@@ -29,7 +30,7 @@ export const recordPackaging = keyedProcedure
     },
   })
   .input(recordPackagingInput)
-  .output(stockChangeSchema)
+  .output(answer(stockChangeSchema))
   .mutation(({ ctx, input: { idempotencyKey: key, ...body } }) =>
     recordStockChange(ctx, { operation: "packaging", key, sku: body.sku }, async (tx) => {
       const item = await lockOrCreateSku(tx, ctx.user.organizationId, body.sku);

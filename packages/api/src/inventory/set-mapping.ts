@@ -1,5 +1,6 @@
 import { mapSku } from "@roestify/inventory";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -27,7 +28,7 @@ export const setMapping = protectedProcedure
     },
   })
   .input(setMappingInput)
-  .output(setMappingInput)
+  .output(answer(setMappingInput))
   .mutation(async ({ ctx, input }) => {
     const variantIds = input.shopify_variant_ids?.map((gid) => gid.split("/").pop() as string);
     const outcome = await mapSku(

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { authorizeUrl, normalizeShopDomain } from "@roestify/shopify";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 
@@ -23,7 +24,7 @@ export const authorize = rateLimitedProcedure("authorize")
     },
   })
   .input(authorizeInput)
-  .output(z.object({ authorize_url: z.url() }))
+  .output(answer(z.object({ authorize_url: z.url() })))
   .mutation(async ({ ctx, input }) => {
     const shop = normalizeShopDomain(input.shop);
     if (!shop) throw new ApiError("invalid_shop");

@@ -1,4 +1,5 @@
 import { cancelJobs } from "@roestify/jobs";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { findJob, jobInput } from "./job.ts";
@@ -15,7 +16,7 @@ export const cancelJob = rateLimitedProcedure("sync")
     },
   })
   .input(jobInput)
-  .output(jobSchema)
+  .output(answer(jobSchema))
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const job = await findJob(ctx.db.pool, organizationId, input.id);

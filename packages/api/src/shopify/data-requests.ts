@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 export const dataRequestSchema = z
@@ -24,7 +25,7 @@ export const dataRequests = protectedProcedure
       summary: "Auskunftsersuchen von Kunden (customers/data_request) mit ihrem Export",
     },
   })
-  .output(z.array(dataRequestSchema))
+  .output(answer(z.array(dataRequestSchema)))
   .query(async ({ ctx }) => {
     const requests = await ctx.db.prisma.shopifyDataRequest.findMany({
       where: { organizationId: ctx.user.organizationId },

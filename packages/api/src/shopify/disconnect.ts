@@ -2,6 +2,7 @@ import { transaction } from "@roestify/db";
 import { endConnection, purgeShop } from "@roestify/jobs";
 import { createAdminClient, jobAccessToken, uninstallApp } from "@roestify/shopify";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { connectionSchema, readConnection } from "./views.ts";
@@ -35,7 +36,7 @@ export const disconnect = protectedProcedure
     },
   })
   .input(disconnectInput)
-  .output(disconnectOutput)
+  .output(answer(disconnectOutput))
   .mutation(async ({ ctx, input }) => {
     const { db, shopify, log } = ctx;
     const found = await db.prisma.shopifyConnection.findUnique({

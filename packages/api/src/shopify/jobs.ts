@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { findJob } from "./job.ts";
 import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
@@ -13,6 +14,16 @@ export const jobsOutput = z.object({
   /** The `before` of the next page; null on the last. */
   next: z.uuid().nullable(),
 });
+
+// Two prepared statements (see job.ts), so that each has its own plan: the first page reads
+// the index from the newest job on, a later one from its cursor on. The cursor's timestamp is
+// read in the statement: as a JS Date it would lose its microseconds.
+const firstPageSql = `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE organization_id = $1
+  ORDER BY created_at DESC, id DESC LIMIT $2`;
+const pageAfterSql = `SELECT ${jobColumns} FROM shopify_sync_jobs
+  WHERE organization_id = $1
+    AND (created_at, id) < (SELECT created_at, id FROM shopify_sync_jobs WHERE id = $3::uuid)
+  ORDER BY created_at DESC, id DESC LIMIT $2`;
 
 /**
  * The organisation's jobs, newest first, a page at a time: `before` is the last job of the
@@ -29,15 +40,18 @@ export const jobs = protectedProcedure
     },
   })
   .input(jobsInput)
-  .output(jobsOutput)
+  .output(answer(jobsOutput))
   .query(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const before = input.before ? await findJob(ctx.db.pool, organizationId, input.before) : null;
     const page = await ctx.db.pool.query<JobRow>(
-      `SELECT ${jobColumns} FROM shopify_sync_jobs
-       WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [organizationId, before?.created_at ?? null, before?.id ?? null, input.limit + 1],
+      before
+        ? {
+            name: "shopify.jobs-after",
+            text: pageAfterSql,
+            values: [organizationId, input.limit + 1, before.id],
+          }
+        : { name: "shopify.jobs", text: firstPageSql, values: [organizationId, input.limit + 1] },
     );
     const shown = page.rows.slice(0, input.limit);
     const more = page.rows.length > input.limit;

@@ -1,5 +1,6 @@
 import { type JobType, transaction } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
@@ -22,7 +23,7 @@ export const retryJob = rateLimitedProcedure("sync")
     },
   })
   .input(jobInput)
-  .output(jobSchema)
+  .output(answer(jobSchema))
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const failed = await findJob(ctx.db.pool, organizationId, input.id);

@@ -1,4 +1,5 @@
 import { jobTypes, mirrorTables } from "@roestify/db";
+import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 import {
   connectionJsonSql,
@@ -11,15 +12,16 @@ import {
 } from "./views.ts";
 
 // One statement: the connection with its locations, the latest job of each type (index on
-// organization_id, type, created_at) and the maintained mirror counts, whatever the shop's size.
+// organization_id, type, created_at) and the maintained mirror counts, whatever the shop's size;
+// as `json` values (see connectionJsonSql).
 const statusSql = `SELECT ${connectionJsonSql} AS connection,
   ${jobTypes
     .map(
-      (type) => `(SELECT to_jsonb(j) FROM (SELECT ${jobColumns} FROM shopify_sync_jobs
+      (type) => `(SELECT to_json(j) FROM (SELECT ${jobColumns} FROM shopify_sync_jobs
          WHERE organization_id = $1 AND type = '${type}' ORDER BY created_at DESC LIMIT 1) j) AS ${type}`,
     )
     .join(",\n  ")},
-  (SELECT jsonb_object_agg(m.mirror, m.rows) FROM shopify_mirror_counts m
+  (SELECT json_object_agg(m.mirror, m.rows) FROM shopify_mirror_counts m
    JOIN shopify_connections c ON c.id = m.connection_id
    WHERE c.organization_id = $1 AND m.mirror = ANY($2::text[])) AS mirror_counts`;
 
@@ -32,7 +34,7 @@ export const status = protectedProcedure
       summary: "Verbindung, letzte Jobs und Spiegel-Zeilen",
     },
   })
-  .output(statusSchema)
+  .output(answer(statusSchema))
   .query(async ({ ctx }) => {
     // Prepared once per pooled connection: planning it would cost more than running it.
     const result = await ctx.db.pool.query({

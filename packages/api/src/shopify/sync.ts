@@ -1,6 +1,7 @@
 import { transaction } from "@roestify/db";
 import { enqueueJob, queuedJob } from "@roestify/jobs";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { useManualSync } from "../plans.ts";
 import { rateLimitedProcedure } from "../trpc.ts";
 import { lockActiveConnection } from "./connection.ts";
@@ -33,7 +34,7 @@ export const sync = rateLimitedProcedure("sync")
     },
   })
   .input(syncInput)
-  .output(syncOutput)
+  .output(answer(syncOutput))
   .mutation(async ({ ctx, input }) => {
     const { organizationId } = ctx.user;
     const type = input.type === "full" ? "full_sync" : "incremental_sync";

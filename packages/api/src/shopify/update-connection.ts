@@ -1,6 +1,7 @@
 import { transaction } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
 import { z } from "zod";
+import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { shopifyGid } from "../gid.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -27,7 +28,7 @@ export const updateConnection = protectedProcedure
     },
   })
   .input(updateConnectionInput)
-  .output(connectionSchema)
+  .output(answer(connectionSchema))
   .mutation(async ({ ctx, input }) => {
     const { prisma } = ctx.db;
     const connection = await prisma.shopifyConnection.findUnique({

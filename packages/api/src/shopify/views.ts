@@ -80,17 +80,18 @@ export const locationGid = (id: bigint | number | string) => `gid://shopify/Loca
 
 /**
  * A connection with its locations as one JSON value, for a query that names the organisation
- * `$1`: never a token, not even encrypted.
+ * `$1`: never a token, not even encrypted. `json`, not `jsonb`: it is only sent, and `jsonb`
+ * would be built in its binary form and turned back into text.
  */
 export const connectionJsonSql = `(
-  SELECT jsonb_build_object(
+  SELECT json_build_object(
     'shop', c.shop, 'status', c.status, 'scopes', c.scopes, 'connected_at', c.connected_at,
     'inventory_location_id', c.inventory_location_id::text,
     'inventory_push_enabled', c.inventory_push_enabled,
     'locations', (
-      SELECT coalesce(jsonb_agg(jsonb_build_object(
+      SELECT coalesce(json_agg(json_build_object(
         'id', l.shopify_id::text, 'name', l.name, 'is_primary', l.is_primary,
-        'is_active', l.is_active) ORDER BY l.shopify_id), '[]')
+        'is_active', l.is_active) ORDER BY l.shopify_id), '[]'::json)
       FROM shopify_locations l WHERE l.connection_id = c.id))
   FROM shopify_connections c WHERE c.organization_id = $1)`;
 
