@@ -23,5 +23,6 @@ export const movementKinds = [
   "shopify_order_cancelled",
   "shopify_order_edit",
   "shopify_refund",
+  "shopify_return",
 ] as const;
 export type MovementKind = (typeof movementKinds)[number];

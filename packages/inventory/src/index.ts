@@ -8,6 +8,6 @@ export {
   pushStatuses,
   pushTargets,
 } from "./push-status.ts";
-export { mirrorRefunds } from "./refunds.ts";
+export { mirrorRestockSources } from "./restock-sources.ts";
 export { bookMovement, lockOrCreateSku, lockSku, type Movement } from "./stock.ts";
 export { listStock, type SkuStock } from "./stock-list.ts";

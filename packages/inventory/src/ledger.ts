@@ -68,8 +68,10 @@ const opened = `opened AS MATERIALIZED (
  *    cancellation and refund the mirror had seen by then (`covers_order_seq`) or that happened
  *    before Shopify last changed those levels (`covers_until`): Shopify's quantity holds them;
  * 3. a refund line item that restocked (`restockType` RETURN or CANCEL) gives its quantity back,
- *    once; an order edit books the difference between the units a line item lost to edits
- *    (`quantity` − `currentQuantity` − refunded) and what was booked for them before;
+ *    once, and so does a return's `RESTOCKED` disposition; a refund that pays for a return is
+ *    money only (see `paysForReturn`); an order edit books the difference between the units a
+ *    line item lost to edits (`quantity` − `currentQuantity` − refunded) and what was booked for
+ *    them before;
  * 4. every line item of an order written since the last booking (`ledger_pending_orders`) lowers
  *    the SKU's stock unless the opening balance covers its order, and its cancellation gives back
  *    what is still out (not given back by edits or restocking refunds) unless that is covered;
@@ -85,6 +87,15 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
   await bookRefundsAndEdits(db, connectionId);
   await db.query("DELETE FROM ledger_pending_orders WHERE connection_id = $1", [connectionId]);
 }
+
+/**
+ * Whether a refund (alias `r`) pays for a mirrored return. `returnProcess` takes the restock only
+ * as dispositions (`ReverseFulfillmentOrderDisposeInput`), its refund input has no restock field:
+ * the return's dispositions are the restock, whatever the refund's line items report.
+ */
+const paysForReturn = (r: string) =>
+  `EXISTS (SELECT 1 FROM shopify_returns t WHERE t.connection_id = ${r}.connection_id
+     AND t.order_id = ${r}.order_id AND t.refund_ids @> to_jsonb(${r}.shopify_id))`;
 
 /** What was booked for an order's line item (alias `l`, with `organization_id`, `line_item_id`). */
 const bookedFor = (l: string, kinds: string) =>
@@ -138,7 +149,9 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
        JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
        WHERE p.connection_id = $1 AND o.cancelled_at IS NULL
          AND (o.raw->'refunds' <> '[]' OR EXISTS (SELECT 1 FROM jsonb_array_elements(o.line_items) l
-           WHERE (l->>'current_quantity')::int < (l->>'quantity')::int))),
+           WHERE (l->>'current_quantity')::int < (l->>'quantity')::int)
+           OR o.raw->>'returnStatus' <> 'NO_RETURN' AND EXISTS (SELECT 1 FROM shopify_returns t
+             WHERE t.connection_id = $1 AND t.order_id = o.shopify_id))),
      mapped AS MATERIALIZED (${mappedForConnection}),
      ${opened},
      refunded AS (
@@ -146,10 +159,23 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
               (item->>'line_item_id')::bigint AS line_item_id,
               (item->>'variant_id')::bigint AS variant_id, (item->>'quantity')::int AS quantity,
               item->>'restock_type' IN ('RETURN', 'CANCEL') AND (item->>'restocked')::boolean
-                AS restocked
+                AND NOT ${paysForReturn("r")} AS restocked
        FROM pending p
        JOIN shopify_refunds r ON r.connection_id = $1 AND r.order_id = p.shopify_id
        CROSS JOIN jsonb_array_elements(r.line_items) AS item
+     ),
+     -- What comes back on the shelf, once per refund line item or return disposition.
+     restocks AS (
+       SELECT 'shopify_refund' AS kind, ledger_seq, shopify_created_at, id, line_item_id,
+              variant_id, quantity
+       FROM refunded WHERE restocked
+       UNION ALL
+       SELECT 'shopify_return', t.ledger_seq, (d->>'created_at')::timestamptz, d->>'id',
+              (d->>'line_item_id')::bigint, (d->>'variant_id')::bigint, (d->>'quantity')::int
+       FROM pending p
+       JOIN shopify_returns t ON t.connection_id = $1 AND t.order_id = p.shopify_id
+       CROSS JOIN jsonb_array_elements(t.dispositions) AS d
+       WHERE d->>'type' = 'RESTOCKED'
      ),
      -- The units a line item keeps (its current quantity and what refunds took), as sold; and
      -- for an order the opening covers, as the opening saw them: the quantity the mirror held
@@ -177,10 +203,10 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
        JOIN opened o ON o.variant_id = (line->>'variant_id')::bigint
      )
      INSERT INTO inventory_movements ${movementColumns.replace(")", ", shopify_line_item_id)")}
-     SELECT o.organization_id, o.item_id, 'shopify_refund', r.quantity, 'shopify_refund:' || r.id,
+     SELECT o.organization_id, o.item_id, r.kind, r.quantity, r.kind || ':' || r.id,
             r.shopify_created_at, r.line_item_id
-     FROM refunded r JOIN opened o ON o.variant_id = r.variant_id
-     WHERE r.restocked AND NOT ${covered("r.ledger_seq", "r.shopify_created_at", "o")}
+     FROM restocks r JOIN opened o ON o.variant_id = r.variant_id
+     WHERE NOT ${covered("r.ledger_seq", "r.shopify_created_at", "o")}
      UNION ALL
      -- A line item whose sale was booked: the difference to what was booked; one the opening
      -- covers (in it as it was then): the change since then, never its original quantity.
@@ -237,9 +263,9 @@ async function bookOrders(db: Queryable, connectionId: string): Promise<void> {
                         WHERE r.connection_id = $1 AND r.order_id = l.order_id
                           AND (item->>'line_item_id')::bigint = l.line_item_id
                           AND item->>'restock_type' IN ('RETURN', 'CANCEL')
-                          AND (item->>'restocked')::boolean
+                          AND (item->>'restocked')::boolean AND NOT ${paysForReturn("r")}
                           AND ${covered("r.ledger_seq", "r.shopify_created_at", "l")}) END
-              - ${bookedFor("l", "'shopify_order', 'shopify_order_edit', 'shopify_refund'")},
+              - ${bookedFor("l", "'shopify_order', 'shopify_order_edit', 'shopify_refund', 'shopify_return'")},
             'shopify_order_cancelled:' || line_item_id, cancelled_at, line_item_id
      FROM lines l WHERE NOT ${covered("l.cancel_seq", "l.cancelled_at", "l")}
      ON CONFLICT (organization_id, source_ref) DO NOTHING`,

@@ -1,7 +1,7 @@
 import { type SyncRun, syncOrderChanges } from "@roestify/shopify";
 import { applyShopifyToLedger } from "./ledger.ts";
 import { pushInventory } from "./push.ts";
-import { mirrorRefunds } from "./refunds.ts";
+import { mirrorRestockSources } from "./restock-sources.ts";
 
 /**
  * The `inventory_push` job: Roestify's stock to Shopify. When Shopify's quantity moved since the
@@ -11,7 +11,7 @@ import { mirrorRefunds } from "./refunds.ts";
 export async function runInventoryPush(run: SyncRun): Promise<void> {
   const result = await pushInventory(run.db.pool, run.client, run.connectionId, async () => {
     await syncOrderChanges(run);
-    await mirrorRefunds(run.db.pool, run.client, run.connectionId);
+    await mirrorRestockSources(run.db.pool, run.client, run.connectionId);
     await applyShopifyToLedger(run.db.pool, run.connectionId);
   });
   await run.progress("inventory_push", `${result.pushed} pushed, ${result.conflicts} conflicts`);

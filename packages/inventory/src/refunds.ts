@@ -1,5 +1,5 @@
 import type { Queryable } from "@roestify/db";
-import { type AdminClient, gidNumber } from "@roestify/shopify";
+import { type AdminClient, emptyPage, gidNumber, type Page, pages } from "@roestify/shopify";
 import { refundLineItemsQuery, refundsQuery } from "@roestify/shopify/documents";
 
 // A refund's first 25 line items cost ~105 points: 8 refunds stay under the 1,000 a query may
@@ -15,37 +15,32 @@ interface RefundLineItemNode {
   lineItem: { id: string; variant: { id: string } | null };
 }
 
-interface RefundLineItems {
-  nodes: RefundLineItemNode[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
 interface RefundNode {
   id: string;
   createdAt: string;
-  refundLineItems: RefundLineItems;
+  refundLineItems: Page<RefundLineItemNode>;
 }
 
 /** Every line item of a refund: the first page as read, then the pages after it. */
 async function allLineItems(client: AdminClient, refund: RefundNode) {
   const items = [...refund.refundLineItems.nodes];
-  let page = refund.refundLineItems.pageInfo;
-  while (page.hasNextPage) {
-    const result = await client.request<{ node: { refundLineItems: RefundLineItems } | null }>(
-      refundLineItemsQuery,
-      { id: refund.id, after: page.endCursor },
-    );
-    if (!result.node) break;
-    items.push(...result.node.refundLineItems.nodes);
-    page = result.node.refundLineItems.pageInfo;
-  }
+  const { hasNextPage, endCursor } = refund.refundLineItems.pageInfo;
+  if (!hasNextPage) return items;
+  const rest = pages<RefundLineItemNode>(
+    client,
+    refundLineItemsQuery,
+    { id: refund.id, after: endCursor },
+    (data) =>
+      (data.node as { refundLineItems?: Page<RefundLineItemNode> } | null)?.refundLineItems ??
+      emptyPage,
+  );
+  for await (const nodes of rest) items.push(...nodes);
   return items;
 }
 
 /**
  * Mirrors the refunds of the orders waiting for the stock ledger that are not mirrored yet, with
- * their line items (what was restocked, where). Every way an order comes in (full sync,
- * incremental sync, a webhook's sync, a push's catch-up) ends here before the ledger books it.
+ * their line items (what was restocked, where).
  */
 export async function mirrorRefunds(
   db: Queryable,

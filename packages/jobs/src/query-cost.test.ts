@@ -44,6 +44,11 @@ const variables: Record<string, object> = {
   orderLineItemsQuery: { id: "gid://shopify/Order/1" },
   refundsQuery: { ids: ["gid://shopify/Refund/1", "gid://shopify/Refund/2"] },
   refundLineItemsQuery: { id: "gid://shopify/Refund/1", after: "cursor" },
+  orderReturnsQuery: { id: "gid://shopify/Order/1" },
+  reverseFulfillmentOrderLineItemsQuery: {
+    id: "gid://shopify/ReverseFulfillmentOrder/1",
+    after: "cursor",
+  },
   webhookSubscriptionCreateMutation: { topic: "ORDERS_CREATE", uri: "https://app.example/hooks" },
   webhookSubscriptionDeleteMutation: { id: "gid://shopify/WebhookSubscription/1" },
 };

@@ -6,7 +6,7 @@ import {
   type Queryable,
   transaction,
 } from "@roestify/db";
-import { adoptVariantSkus, applyShopifyToLedger, mirrorRefunds } from "@roestify/inventory";
+import { adoptVariantSkus, applyShopifyToLedger, mirrorRestockSources } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import type { AdminClient, SyncRun, SyncState } from "@roestify/shopify";
 
@@ -154,8 +154,8 @@ export function jobBookkeeping(
     // The stock ledger's SKUs, which the completion would otherwise make in the job's last step.
     productsMirrored: () => adoptVariantSkus(db.pool, job.connection_id),
     async complete(finish) {
-      // What the ledger needs beyond the mirrors: the refunds of the orders it is to book.
-      await mirrorRefunds(db.pool, client, job.connection_id);
+      // What the ledger needs beyond the mirrors: the refunds and returns of the orders to book.
+      await mirrorRestockSources(db.pool, client, job.connection_id);
       await transaction(db.pool, async (tx) => {
         await lockRunning(tx, job.id);
         await finish(tx);

@@ -21,10 +21,11 @@ import {
   type ProductRecord,
   type RefundRecord,
   type RestockType,
+  type ReturnRecord,
   type StoredQuantityName,
   type VariantRecord,
 } from "./records.ts";
-import { levelKey, nextNum, type ShopState, touch } from "./store.ts";
+import { type IdType, levelKey, nextNum, type ShopState, touch } from "./store.ts";
 import { flat } from "./strings.ts";
 
 export interface LocationInput {
@@ -468,6 +469,7 @@ export function placeOrder(shop: ShopState, at: string, input: OrderInput): Orde
     lineItems,
     fulfillments: [],
     refunds: [],
+    returns: [],
     edited: false,
     location: input.location,
   });
@@ -529,6 +531,7 @@ export function refundOrder(
   order: OrderRecord,
   at: string,
   lines: { line: LineItemRecord; quantity: number; restockType: RestockType }[],
+  ofReturn: ReturnRecord | null = null,
 ): RefundRecord {
   const num = nextNum(shop, "Refund");
   const refund: RefundRecord = {
@@ -539,11 +542,13 @@ export function refundOrder(
     updatedAt: at,
     order,
     note: null,
+    return: ofReturn,
     refundLineItems: lines.map(({ line, quantity, restockType }) => {
       const unshipped = Math.min(quantity, line.unfulfilledQuantity);
-      if (restockType === "RETURN")
-        restock(shop, order, line, at, { committed: 0, available: quantity });
-      else {
+      // A return's units are back on the shelf by its dispositions already.
+      if (restockType === "RETURN") {
+        if (!ofReturn) restock(shop, order, line, at, { committed: 0, available: quantity });
+      } else {
         const back = restockType === "CANCEL" ? quantity : 0;
         restock(shop, order, line, at, { committed: -unshipped, available: back });
         line.unfulfilledQuantity -= unshipped;
@@ -565,6 +570,101 @@ export function refundOrder(
   order.refunds.push(refund);
   touch(shop.orders, order, at);
   return refund;
+}
+
+/** A new record's id (of `type`, the next number) with its numbers. */
+function identity(shop: ShopState, type: IdType) {
+  const num = nextNum(shop, type);
+  return { id: gid(type, num), num };
+}
+
+/** Units of a line shipped and not returned yet. */
+export function returnableQuantity(order: OrderRecord, line: LineItemRecord): number {
+  const shipped = order.fulfillments
+    .flatMap((f) => f.fulfillmentLineItems)
+    .filter((item) => item.lineItem === line)
+    .reduce((sum, item) => sum + item.quantity, 0);
+  const returned = order.returns
+    .flatMap((r) => r.reverseFulfillmentOrders.flatMap((rfo) => rfo.lineItems))
+    .filter((item) => item.fulfillmentLineItem.lineItem === line)
+    .reduce((sum, item) => sum + item.totalQuantity, 0);
+  return shipped - returned;
+}
+
+/**
+ * A return of shipped units, created and processed at once (Admin API `returnCreate`, then
+ * `returnProcess`): every line's units get one disposition, and `RESTOCKED` ones go back to
+ * `available` at the order's location. With `refund`, `returnProcess`'s `financialTransfer`
+ * refunds the returned units; that refund's line items report the restock as `RETURN` too (the
+ * case in which a reader of both would count it twice) without restocking again.
+ */
+export function processReturn(
+  shop: ShopState,
+  order: OrderRecord,
+  at: string,
+  lines: { line: LineItemRecord; quantity: number; restock: boolean }[],
+  refund: boolean,
+): ReturnRecord {
+  const { id, num } = identity(shop, "Return");
+  const returned: ReturnRecord = {
+    id,
+    num,
+    legacyResourceId: String(num),
+    createdAt: at,
+    updatedAt: at,
+    name: `${order.name}-R${order.returns.length + 1}`,
+    status: "CLOSED",
+    closedAt: at,
+    totalQuantity: lines.reduce((sum, { quantity }) => sum + quantity, 0),
+    order,
+    refunds: [],
+    reverseFulfillmentOrders: [
+      {
+        ...identity(shop, "ReverseFulfillmentOrder"),
+        status: "CLOSED",
+        lineItems: lines.map(({ line, quantity, restock: back }) => {
+          const fulfillmentLineItem = order.fulfillments
+            .flatMap((f) => f.fulfillmentLineItems)
+            .find((item) => item.lineItem === line);
+          if (!fulfillmentLineItem) throw new Error(`${line.id} was not shipped`);
+          if (back) restock(shop, order, line, at, { committed: 0, available: quantity });
+          return {
+            ...identity(shop, "ReverseFulfillmentOrderLineItem"),
+            totalQuantity: quantity,
+            fulfillmentLineItem,
+            dispositions: [
+              {
+                ...identity(shop, "ReverseFulfillmentOrderDisposition"),
+                createdAt: at,
+                type: back ? "RESTOCKED" : "NOT_RESTOCKED",
+                quantity,
+                location: back ? order.location : null,
+              },
+            ],
+          };
+        }),
+      },
+    ],
+  };
+  shop.returns.add(returned);
+  for (const rfo of returned.reverseFulfillmentOrders) shop.reverseFulfillmentOrders.add(rfo);
+  order.returns.push(returned);
+  if (refund) {
+    const paid = refundOrder(
+      shop,
+      order,
+      at,
+      lines.map(({ line, quantity, restock: back }) => ({
+        line,
+        quantity,
+        restockType: back ? "RETURN" : "NO_RESTOCK",
+      })),
+      returned,
+    );
+    returned.refunds.push(paid);
+  }
+  touch(shop.orders, order, at);
+  return returned;
 }
 
 /**

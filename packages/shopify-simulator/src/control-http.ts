@@ -51,6 +51,11 @@ const routes: [method: string, path: string, handler: Handler][] = [
   ],
   [
     "POST",
+    "/_control/shops/:shop/orders/:id/returns",
+    (c, p, body) => c.processReturn(p.shop, p.id, body),
+  ],
+  [
+    "POST",
     "/_control/shops/:shop/orders/:id/edit",
     (c, p, body) => c.editOrder(p.shop, p.id, body),
   ],

@@ -16,7 +16,9 @@ import {
   inventoryLevel,
   placeOrder,
   primaryLocation,
+  processReturn,
   refundOrder,
+  returnableQuantity,
   updateCustomer,
   updateProduct,
   updateVariant,
@@ -40,6 +42,7 @@ import {
   orderBody,
   productBody,
   refundBody,
+  returnBody,
   scopesUpdateBody,
   shopRedactBody,
 } from "./webhook-payloads.ts";
@@ -165,19 +168,24 @@ const cancelOrderInput = z
   })
   .strict();
 
+/** Units of an order's line items, each with what becomes of them (`how`). */
+const lineUnits = <T extends z.ZodRawShape>(how: T) =>
+  z.array(z.object({ lineItemId: id, quantity: z.number().int().min(1), ...how }).strict()).min(1);
+
 const refundOrderInput = z
   .object({
-    lineItems: z
-      .array(
-        z
-          .object({
-            lineItemId: id,
-            quantity: z.number().int().min(1),
-            restockType: z.enum(["RETURN", "CANCEL", "NO_RESTOCK"]).default("RETURN"),
-          })
-          .strict(),
-      )
-      .min(1),
+    lineItems: lineUnits({
+      restockType: z.enum(["RETURN", "CANCEL", "NO_RESTOCK"]).default("RETURN"),
+    }),
+  })
+  .strict();
+
+const processReturnInput = z
+  .object({
+    /** `restock`: `RESTOCKED` at the order's location, else `NOT_RESTOCKED`. */
+    lineItems: lineUnits({ restock: z.boolean().default(true) }),
+    /** Whether `returnProcess` also refunds the returned units (`financialTransfer`). */
+    refund: z.boolean().default(false),
   })
   .strict();
 
@@ -479,6 +487,53 @@ export class Control {
         restockType: item.restockType,
         restocked: item.restocked,
       })),
+    };
+  }
+
+  /**
+   * Returns shipped units, processed at once (Admin API `returnCreate`, then `returnProcess` with
+   * a disposition per line and, when asked, a refund).
+   */
+  processReturn(
+    shopDomain: string,
+    orderId: string | number,
+    input: z.input<typeof processReturnInput>,
+  ) {
+    const shop = this.#shop(shopDomain);
+    const order = find(shop.orders, orderId, "Order");
+    const parsed = processReturnInput.parse(input);
+    const lines = parsed.lineItems.map((returned) => {
+      const line = lineOf(order, returned.lineItemId);
+      const open = returnableQuantity(order, line);
+      if (returned.quantity > open) {
+        throw new ControlError(409, `${line.id} has only ${open} shipped and not returned`);
+      }
+      if (parsed.refund && returned.quantity > line.currentQuantity) {
+        throw new ControlError(409, `${line.id} has only ${line.currentQuantity} to refund`);
+      }
+      return { line, quantity: returned.quantity, restock: returned.restock };
+    });
+    const returned = processReturn(shop, order, this.sim.clock.iso(), lines, parsed.refund);
+    this.sim.webhooks.emit(shop, "returns/process", returnBody(returned));
+    for (const refund of returned.refunds) {
+      this.sim.webhooks.emit(shop, "refunds/create", refundBody(refund));
+    }
+    this.sim.webhooks.emit(shop, "orders/updated", orderBody(order));
+    this.#emitLevels(shop, order);
+    return {
+      id: returned.id,
+      status: returned.status,
+      refundIds: returned.refunds.map((refund) => refund.id),
+      dispositions: returned.reverseFulfillmentOrders.flatMap((rfo) =>
+        rfo.lineItems.flatMap((item) =>
+          item.dispositions.map((disposition) => ({
+            id: disposition.id,
+            lineItemId: item.fulfillmentLineItem.lineItem.id,
+            type: disposition.type,
+            quantity: disposition.quantity,
+          })),
+        ),
+      ),
     };
   }
 

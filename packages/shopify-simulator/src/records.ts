@@ -232,6 +232,45 @@ export interface RefundRecord extends Entity {
   order: OrderRecord;
   note: string | null;
   refundLineItems: RefundLineItemRecord[];
+  /** The return this refund pays for (`returnProcess` with `financialTransfer`). */
+  return: ReturnRecord | null;
+}
+
+/** What became of returned units (`ReverseFulfillmentOrderDispositionType`). */
+export type DispositionType = "RESTOCKED" | "NOT_RESTOCKED" | "MISSING" | "PROCESSING_REQUIRED";
+
+export interface DispositionRecord {
+  id: string;
+  num: number;
+  createdAt: string;
+  type: DispositionType;
+  quantity: number;
+  location: LocationRecord | null;
+}
+
+export interface ReverseFulfillmentOrderLineItemRecord {
+  id: string;
+  num: number;
+  totalQuantity: number;
+  fulfillmentLineItem: FulfillmentLineItemRecord;
+  dispositions: DispositionRecord[];
+}
+
+export interface ReverseFulfillmentOrderRecord {
+  id: string;
+  num: number;
+  status: "OPEN" | "CLOSED" | "CANCELED";
+  lineItems: ReverseFulfillmentOrderLineItemRecord[];
+}
+
+export interface ReturnRecord extends Entity {
+  name: string;
+  status: "OPEN" | "CLOSED";
+  closedAt: string | null;
+  totalQuantity: number;
+  order: OrderRecord;
+  reverseFulfillmentOrders: ReverseFulfillmentOrderRecord[];
+  refunds: RefundRecord[];
 }
 
 export interface OrderRecord extends Entity {
@@ -260,6 +299,7 @@ export interface OrderRecord extends Entity {
   lineItems: LineItemRecord[];
   fulfillments: FulfillmentRecord[];
   refunds: RefundRecord[];
+  returns: ReturnRecord[];
   /** Whether an order edit was committed. */
   edited: boolean;
   /** Where the order's stock is committed (not a GraphQL field). */

@@ -12,6 +12,8 @@ import type {
   OrderRecord,
   ProductRecord,
   RefundRecord,
+  ReturnRecord,
+  ReverseFulfillmentOrderRecord,
   ShopRecord,
   VariantRecord,
 } from "./records.ts";
@@ -109,6 +111,10 @@ const idBases = {
   FulfillmentLineItem: 12_960_000_000_000,
   Refund: 9_870_000_000_000,
   RefundLineItem: 4_650_000_000_000,
+  Return: 3_920_000_000,
+  ReverseFulfillmentOrder: 2_710_000_000,
+  ReverseFulfillmentOrderLineItem: 1_840_000_000,
+  ReverseFulfillmentOrderDisposition: 970_000_000,
   InventoryLevel: 0,
   DeletionEvent: 0,
   WebhookSubscription: 1_530_000_000,
@@ -135,6 +141,8 @@ export interface ShopState {
   orders: Collection<OrderRecord>;
   fulfillments: Collection<FulfillmentRecord>;
   refunds: Collection<RefundRecord>;
+  returns: Collection<ReturnRecord>;
+  reverseFulfillmentOrders: Collection<ReverseFulfillmentOrderRecord>;
   deletionEvents: Collection<DeletionEventRecord>;
   bulkOperations: Collection<BulkOperationRecord>;
   webhookSubscriptions: Collection<WebhookSubscriptionRecord>;
@@ -216,6 +224,8 @@ export function createShopState(settings: ShopSettings, shopNum: number, clock: 
     orders: new Collection(),
     fulfillments: new Collection(),
     refunds: new Collection(),
+    returns: new Collection(),
+    reverseFulfillmentOrders: new Collection(),
     deletionEvents: new Collection(),
     bulkOperations: new Collection(),
     webhookSubscriptions: new Collection(),

@@ -9,6 +9,7 @@ import type {
   OrderRecord,
   ProductRecord,
   RefundRecord,
+  ReturnRecord,
 } from "./records.ts";
 import type { ShopState } from "./store.ts";
 
@@ -75,6 +76,28 @@ export function refundBody(refund: RefundRecord) {
       restock_type: item.restockType.toLowerCase(),
       location_id: item.location?.num ?? null,
     })),
+  };
+}
+
+/** `returns/process`: the return and what was disposed of how. */
+export function returnBody(returned: ReturnRecord) {
+  return {
+    id: returned.num,
+    admin_graphql_api_id: returned.id,
+    order_id: returned.order.num,
+    status: returned.status.toLowerCase(),
+    return_line_items: returned.reverseFulfillmentOrders.flatMap((rfo) =>
+      rfo.lineItems.map((item) => ({
+        id: item.num,
+        line_item_id: item.fulfillmentLineItem.lineItem.num,
+        quantity: item.totalQuantity,
+        dispositions: item.dispositions.map((disposition) => ({
+          type: disposition.type.toLowerCase(),
+          quantity: disposition.quantity,
+          location_id: disposition.location?.num ?? null,
+        })),
+      })),
+    ),
   };
 }
 

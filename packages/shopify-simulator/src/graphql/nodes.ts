@@ -33,6 +33,10 @@ export function findNode(shop: ShopState, id: string): { id: string } | null {
       return shop.fulfillments.get(num) ?? null;
     case "Refund":
       return shop.refunds.get(num) ?? null;
+    case "Return":
+      return shop.returns.get(num) ?? null;
+    case "ReverseFulfillmentOrder":
+      return shop.reverseFulfillmentOrders.get(num) ?? null;
     case "BulkOperation":
       return shop.bulkOperations.get(num) ?? null;
     case "WebhookSubscription":

@@ -21,6 +21,8 @@ import {
   quantityNames,
   quantityOf,
   type RefundRecord,
+  type ReturnRecord,
+  type ReverseFulfillmentOrderRecord,
   type VariantRecord,
 } from "../records.ts";
 import { levelKey } from "../store.ts";
@@ -294,6 +296,21 @@ export const resolvers: ResolverMap = {
       nested(order.lineItems, args, ctx),
     refunds: (order: OrderRecord, args: { first?: number | null }) =>
       args.first == null ? order.refunds : order.refunds.slice(0, args.first),
+    returns: (
+      order: OrderRecord,
+      args: ConnectionArgs,
+      ctx: RequestContext,
+      info: GraphQLResolveInfo,
+    ) => {
+      requireScope(ctx, info, "Return");
+      return nested(order.returns, args, ctx);
+    },
+    returnStatus: (order: OrderRecord) =>
+      order.returns.length === 0
+        ? "NO_RETURN"
+        : order.returns.every((r) => r.status === "CLOSED")
+          ? "RETURNED"
+          : "IN_PROGRESS",
     totalPrice: (order: OrderRecord) => order.totalPriceSet.shopMoney.amount,
     subtotalLineItemsQuantity: (order: OrderRecord) =>
       order.lineItems.reduce((sum, line) => sum + line.quantity, 0),
@@ -312,6 +329,25 @@ export const resolvers: ResolverMap = {
   Refund: {
     refundLineItems: (refund: RefundRecord, args: ConnectionArgs, ctx: RequestContext) =>
       nested(refund.refundLineItems, args, ctx),
+    return: (
+      refund: RefundRecord,
+      _args: unknown,
+      ctx: RequestContext,
+      info: GraphQLResolveInfo,
+    ) => {
+      if (refund.return) requireScope(ctx, info, "Return");
+      return refund.return;
+    },
+  },
+  Return: {
+    refunds: (returned: ReturnRecord, args: ConnectionArgs, ctx: RequestContext) =>
+      nested(returned.refunds, args, ctx),
+    reverseFulfillmentOrders: (returned: ReturnRecord, args: ConnectionArgs, ctx: RequestContext) =>
+      nested(returned.reverseFulfillmentOrders, args, ctx),
+  },
+  ReverseFulfillmentOrder: {
+    lineItems: (rfo: ReverseFulfillmentOrderRecord, args: ConnectionArgs, ctx: RequestContext) =>
+      nested(rfo.lineItems, args, ctx),
   },
   LineItem: {
     variant: (line: LineItemRecord) =>

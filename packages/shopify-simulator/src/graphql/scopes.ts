@@ -12,6 +12,8 @@ const typeScopes: Record<string, string> = {
   Order: "read_orders",
   Fulfillment: "read_orders",
   Refund: "read_orders",
+  Return: "read_returns",
+  ReverseFulfillmentOrder: "read_returns",
   Customer: "read_customers",
 };
 

@@ -65,6 +65,7 @@ const orderFields = /* GraphQL */ `
     closedAt
     createdAt
     updatedAt
+    returnStatus
     refunds {
       id
       createdAt
@@ -286,56 +287,56 @@ export const ordersChangedQuery = /* GraphQL */ `
 export const orderLineItemsQuery = /* GraphQL */ `
   query OrderLineItems($id: ID!, $after: String) {
     order(id: $id) {
-      lineItems(first: 100, after: $after) {
+        lineItems(first: 100, after: $after) {
+          nodes {
+            ...MirrorLineItem
+          }
+          ${pageInfo}
+        }
+      }
+    }
+    ${lineItemFields}
+  `;
+
+export const customersChangedQuery = /* GraphQL */ `
+    query CustomersChanged($query: String, $after: String) {
+      customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
         nodes {
-          ...MirrorLineItem
+          ...MirrorCustomer
         }
         ${pageInfo}
       }
     }
-  }
-  ${lineItemFields}
-`;
-
-export const customersChangedQuery = /* GraphQL */ `
-  query CustomersChanged($query: String, $after: String) {
-    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes {
-        ...MirrorCustomer
-      }
-      ${pageInfo}
-    }
-  }
-  ${customerFields}
-`;
+    ${customerFields}
+  `;
 
 /** An item's `updatedAt` moves when one of its quantities does, so changed levels are found by item. */
 export const inventoryItemsChangedQuery = /* GraphQL */ `
-  query InventoryItemsChanged($query: String, $after: String) {
-    inventoryItems(first: 15, after: $after, query: $query) {
-      nodes {
-        id
-        updatedAt
-        inventoryLevels(first: 10) {
-          nodes {
-            ...MirrorInventoryLevel
+    query InventoryItemsChanged($query: String, $after: String) {
+      inventoryItems(first: 15, after: $after, query: $query) {
+        nodes {
+          id
+          updatedAt
+          inventoryLevels(first: 10) {
+            nodes {
+              ...MirrorInventoryLevel
+            }
           }
         }
+        ${pageInfo}
       }
-      ${pageInfo}
     }
-  }
-  ${inventoryLevelFields}
-`;
+    ${inventoryLevelFields}
+  `;
 
 export const productDeletionsQuery = /* GraphQL */ `
-  query ProductDeletions($query: String, $after: String) {
-    deletionEvents(first: 250, after: $after, query: $query, subjectTypes: [PRODUCT]) {
-      nodes {
-        subjectId
-        occurredAt
-      }
-      ${pageInfo}
+    query ProductDeletions($query: String, $after: String) {
+      deletionEvents(first: 250, after: $after, query: $query, subjectTypes: [PRODUCT]) {
+        nodes {
+          subjectId
+          occurredAt
+        }
+        ${pageInfo}
     }
   }
 `;
@@ -438,4 +439,83 @@ export const refundLineItemsQuery = /* GraphQL */ `
     }
   }
   ${refundLineItemFields}
+`;
+
+const returnLineItemFields = /* GraphQL */ `
+  fragment MirrorReturnLineItem on ReverseFulfillmentOrderLineItem {
+    fulfillmentLineItem {
+      lineItem {
+        id
+        variant {
+          id
+        }
+      }
+    }
+    dispositions {
+      id
+      type
+      quantity
+      createdAt
+      location {
+        id
+      }
+    }
+  }
+`;
+
+/**
+ * The returns of an order (with `read_returns` only), a page at a time: what each reverse
+ * fulfillment order line item's dispositions did with the returned units (`RESTOCKED` at a
+ * location, or not), and the refunds that paid for each return. Read again whenever the order
+ * changed, as a return gains dispositions until it closes. It may cost up to ~750 points (what
+ * it really costs is far less and refunded), so one order a request. A reverse fulfillment
+ * order (one per location the units come back to) of more line items reads the rest with
+ * `reverseFulfillmentOrderLineItemsQuery`.
+ */
+export const orderReturnsQuery = /* GraphQL */ `
+  query OrderReturns($id: ID!, $after: String) {
+    order(id: $id) {
+      returns(first: 5, after: $after) {
+        nodes {
+          id
+          status
+          refunds(first: 5) {
+            nodes {
+              id
+            }
+          }
+          reverseFulfillmentOrders(first: 2) {
+            nodes {
+              id
+              lineItems(first: 10) {
+                nodes {
+                  ...MirrorReturnLineItem
+                }
+                ${pageInfo}
+              }
+            }
+          }
+        }
+        ${pageInfo}
+      }
+    }
+  }
+  ${returnLineItemFields}
+`;
+
+/** The line items of one reverse fulfillment order after `after`. */
+export const reverseFulfillmentOrderLineItemsQuery = /* GraphQL */ `
+  query ReverseFulfillmentOrderLineItems($id: ID!, $after: String) {
+    node(id: $id) {
+      ... on ReverseFulfillmentOrder {
+        lineItems(first: 50, after: $after) {
+          nodes {
+            ...MirrorReturnLineItem
+          }
+          ${pageInfo}
+        }
+      }
+    }
+  }
+  ${returnLineItemFields}
 `;

@@ -5,6 +5,9 @@ export interface Page<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+/** The page of a connection that is not there (its parent was not found). */
+export const emptyPage = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+
 /**
  * The nodes of a paginated query, a page at a time; `pick` finds the connection in the answer.
  * Paging starts after `variables.after` when given.

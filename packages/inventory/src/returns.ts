@@ -1,0 +1,113 @@
+import type { Queryable } from "@roestify/db";
+import { type AdminClient, emptyPage, gidNumber, type Page, pages } from "@roestify/shopify";
+import {
+  orderReturnsQuery,
+  reverseFulfillmentOrderLineItemsQuery,
+} from "@roestify/shopify/documents";
+
+interface DispositionNode {
+  id: string;
+  type: string;
+  quantity: number;
+  createdAt: string;
+  location: { id: string } | null;
+}
+
+interface ReturnLineItemNode {
+  fulfillmentLineItem: { lineItem: { id: string; variant: { id: string } | null } } | null;
+  dispositions: DispositionNode[];
+}
+
+interface ReturnNode {
+  id: string;
+  status: string;
+  refunds: { nodes: { id: string }[] };
+  reverseFulfillmentOrders: { nodes: { id: string; lineItems: Page<ReturnLineItemNode> }[] };
+}
+
+/** Every line item of a return's reverse fulfillment orders: the page read, then the rest. */
+async function readLineItems(client: AdminClient, returned: ReturnNode) {
+  for (const rfo of returned.reverseFulfillmentOrders.nodes) {
+    if (!rfo.lineItems.pageInfo.hasNextPage) continue;
+    const rest = pages<ReturnLineItemNode>(
+      client,
+      reverseFulfillmentOrderLineItemsQuery,
+      { id: rfo.id, after: rfo.lineItems.pageInfo.endCursor },
+      (data) =>
+        (data.node as { lineItems?: Page<ReturnLineItemNode> } | null)?.lineItems ?? emptyPage,
+    );
+    for await (const nodes of rest) rfo.lineItems.nodes.push(...nodes);
+  }
+  return returned;
+}
+
+const optionalNumber = (id: string | undefined) => (id ? Number(gidNumber(id)) : null);
+
+/** A return's dispositions, each with the order line item and variant it disposed of. */
+function dispositionsOf(returned: ReturnNode) {
+  return returned.reverseFulfillmentOrders.nodes.flatMap((rfo) =>
+    rfo.lineItems.nodes.flatMap((item) =>
+      item.dispositions.map((disposition) => ({
+        id: Number(gidNumber(disposition.id)),
+        type: disposition.type,
+        quantity: disposition.quantity,
+        created_at: disposition.createdAt,
+        location_id: optionalNumber(disposition.location?.id),
+        line_item_id: optionalNumber(item.fulfillmentLineItem?.lineItem.id),
+        variant_id: optionalNumber(item.fulfillmentLineItem?.lineItem.variant?.id),
+      })),
+    ),
+  );
+}
+
+/**
+ * Mirrors the returns of the orders waiting for the stock ledger that have one, when the
+ * connection may read them (`read_returns`, not among the default scopes: without it a return is
+ * seen only through its refund). A return is read again each time its order changes: processing
+ * it adds dispositions, which then come with the order's change as every sync path reads it.
+ */
+export async function mirrorReturns(
+  db: Queryable,
+  client: AdminClient,
+  connectionId: string,
+): Promise<void> {
+  const orders = await db.query<{ order_id: string }>(
+    `SELECT o.shopify_id AS order_id
+     FROM ledger_pending_orders p
+     JOIN shopify_connections c ON c.id = p.connection_id
+     JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
+     WHERE p.connection_id = $1 AND c.scopes ~ '(^|,)\\s*(read|write)_returns\\s*(,|$)'
+       AND coalesce(o.raw->>'returnStatus', 'NO_RETURN') <> 'NO_RETURN'`,
+    [connectionId],
+  );
+  for (const { order_id } of orders.rows) {
+    const read: ReturnNode[] = [];
+    const returnPages = pages<ReturnNode>(
+      client,
+      orderReturnsQuery,
+      { id: `gid://shopify/Order/${order_id}` },
+      (data) => (data.order as { returns: Page<ReturnNode> } | null)?.returns ?? emptyPage,
+    );
+    for await (const nodes of returnPages) {
+      for (const returned of nodes) read.push(await readLineItems(client, returned));
+    }
+    const returns = read.map((returned) => ({
+      shopify_id: gidNumber(returned.id),
+      order_id,
+      status: returned.status,
+      dispositions: dispositionsOf(returned),
+      refund_ids: returned.refunds.nodes.map((refund) => Number(gidNumber(refund.id))),
+      raw: returned,
+    }));
+    await db.query(
+      `INSERT INTO shopify_returns (connection_id, shopify_id, order_id, status, dispositions, refund_ids, raw)
+       SELECT $1, r.shopify_id, r.order_id, r.status, r.dispositions, r.refund_ids, r.raw
+       FROM jsonb_to_recordset($2::jsonb) AS r(shopify_id bigint, order_id bigint, status text,
+         dispositions jsonb, refund_ids jsonb, raw jsonb)
+       ON CONFLICT (connection_id, shopify_id) DO UPDATE
+       SET status = excluded.status, dispositions = excluded.dispositions,
+           refund_ids = excluded.refund_ids, raw = excluded.raw, synced_at = now()`,
+      [connectionId, JSON.stringify(returns)],
+    );
+  }
+}
