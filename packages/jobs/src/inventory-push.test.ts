@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectShop, jobRow, queueJob, runAttempt, startSyncEnvironment } from "./sync-testing.ts";
+import { connectShop, jobRow, runJob, startSyncEnvironment } from "./sync-testing.ts";
 
 const shop = "lager-roesterei.myshopify.com";
 const { simulator, db, services } = await startSyncEnvironment([
@@ -11,9 +11,8 @@ const primary = simulator.getShop(shop).locations.find((location) => location.is
 const shopify = (sku: string) =>
   simulator.getInventory(shop, { sku, locationId: primary })[0]?.quantities.available as number;
 
-async function runJob(type: "full_sync" | "incremental_sync" | "inventory_push") {
-  const id = await queueJob(services, connection, type);
-  await runAttempt(services, type, id);
+async function runToSuccess(type: "full_sync" | "incremental_sync" | "inventory_push") {
+  const id = await runJob(services, connection, type);
   expect((await jobRow(services, id)).status).toBe("succeeded");
 }
 
@@ -41,27 +40,27 @@ describe("inventory push job", () => {
     const sku = simulator.getInventory(shop, { locationId: primary }).find((level) => level.sku)
       ?.sku as string;
     const opening = shopify(sku);
-    await runJob("full_sync");
+    await runToSuccess("full_sync");
     // Connecting changed nothing: Roestify adopted Shopify's quantity.
     expect(await roestify(sku)).toBe(opening);
     expect(shopify(sku)).toBe(opening);
 
     await packaged(sku, 20, "packaging:a");
-    await runJob("inventory_push");
+    await runToSuccess("inventory_push");
     expect(shopify(sku)).toBe(opening + 20);
 
     // A customer buys 3 in the shop; Roestify has not seen the order yet when it packages 5 more.
     const order = simulator.placeOrder(shop, { lineItems: [{ sku, quantity: 3 }] });
     await packaged(sku, 5, "packaging:b");
-    await runJob("inventory_push");
+    await runToSuccess("inventory_push");
     expect(shopify(sku)).toBe(opening - 3 + 25);
     expect(await roestify(sku)).toBe(opening - 3 + 25);
 
     // The cancellation gives the 3 back on both sides.
     simulator.cancelOrder(shop, order.id);
-    await runJob("incremental_sync");
+    await runToSuccess("incremental_sync");
     expect(await roestify(sku)).toBe(opening + 25);
-    await runJob("inventory_push");
+    await runToSuccess("inventory_push");
     expect(shopify(sku)).toBe(opening + 25);
   });
 });

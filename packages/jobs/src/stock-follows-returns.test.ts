@@ -3,7 +3,7 @@ import { defaultScopes } from "@roestify/shopify";
 import { describe, expect, it } from "vitest";
 import { acceptWebhook } from "./lifecycle/webhook-intake.ts";
 import { processWebhookEvent } from "./lifecycle/webhook-processing.ts";
-import { connectShop, queueJob, runAttempt, startSyncEnvironment } from "./sync-testing.ts";
+import { connectShop, runAttempt, runJob, skuStock, startSyncEnvironment } from "./sync-testing.ts";
 
 const shop = "retouren-roesterei.myshopify.com";
 const { simulator, services } = await startSyncEnvironment([
@@ -22,10 +22,7 @@ const product = simulator.createProduct(shop, {
 });
 const variantId = product.variants[0]?.id as string;
 
-async function sync(type: "full_sync" | "incremental_sync") {
-  const id = await queueJob(services, connection, type);
-  await runAttempt(services, type, id);
-}
+const sync = (type: "full_sync" | "incremental_sync") => runJob(services, connection, type);
 
 /** An `orders/updated` delivery as the route stores it, processed; the sync it queues, run. */
 async function webhookSync(orderId: string) {
@@ -57,13 +54,7 @@ const shopifyAvailable = () =>
   simulator.getInventory(shop, { sku: "HUILA-250" })[0]?.quantities.available;
 
 async function roestify() {
-  const result = await services.db.pool.query<{ available: number; kinds: string[] }>(
-    `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
-     FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
-     WHERE i.organization_id = $1 AND i.sku = 'HUILA-250' GROUP BY i.id`,
-    [connection.organizationId],
-  );
-  const stock = result.rows[0];
+  const stock = await skuStock(services, connection.organizationId, "HUILA-250");
   return {
     available: stock?.available,
     restocks: stock?.kinds.filter((kind) => /^shopify_re(fund|turn) /.test(kind)) ?? [],

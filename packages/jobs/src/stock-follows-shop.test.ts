@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectShop, queueJob, runAttempt, startSyncEnvironment } from "./sync-testing.ts";
+import { connectShop, runJob, skuStock, startSyncEnvironment } from "./sync-testing.ts";
 
 const shop = "rueckgabe-roesterei.myshopify.com";
 const { simulator, services } = await startSyncEnvironment([
@@ -12,23 +12,12 @@ const product = simulator.createProduct(shop, {
 });
 const variantId = product.variants[0]?.id as string;
 
-async function sync(type: "full_sync" | "incremental_sync") {
-  const id = await queueJob(services, connection, type);
-  await runAttempt(services, type, id);
-}
+const sync = (type: "full_sync" | "incremental_sync") => runJob(services, connection, type);
 
 const shopifyAvailable = () =>
   simulator.getInventory(shop, { sku: "GUJI-250" })[0]?.quantities.available;
 
-async function roestify() {
-  const result = await services.db.pool.query<{ available: number; kinds: string[] }>(
-    `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
-     FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
-     WHERE i.organization_id = $1 AND i.sku = 'GUJI-250' GROUP BY i.id`,
-    [connection.organizationId],
-  );
-  return result.rows[0];
-}
+const roestify = () => skuStock(services, connection.organizationId, "GUJI-250");
 
 describe("stock that follows the shop", () => {
   it("books a restocking refund once, whichever sync sees it and however often", async () => {

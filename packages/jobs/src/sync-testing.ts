@@ -100,6 +100,28 @@ export async function runAttempt(
   return helpers;
 }
 
+/** Queues a job of the type for the connection and runs its first attempt; returns its id. */
+export async function runJob(
+  services: Services,
+  connection: { organizationId: string; connectionId: string },
+  type: JobType,
+): Promise<string> {
+  const id = await queueJob(services, connection, type);
+  await runAttempt(services, type, id);
+  return id;
+}
+
+/** A SKU's stock in Roestify and its movements as "kind delta", in booking order. */
+export async function skuStock(services: Services, organizationId: string, sku: string) {
+  const result = await services.db.pool.query<{ available: number; kinds: string[] }>(
+    `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
+     FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
+     WHERE i.organization_id = $1 AND i.sku = $2 GROUP BY i.id`,
+    [organizationId, sku],
+  );
+  return result.rows[0];
+}
+
 export async function jobRow(services: Services, id: string) {
   const result = await services.db.pool.query(
     `SELECT status, attempts, last_error, progress, rows_written, state, started_at, finished_at
