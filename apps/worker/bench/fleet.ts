@@ -21,6 +21,7 @@ import {
   startEmbeddedPostgres,
 } from "@roestify/db";
 import { enqueueDueSyncsSql, maxAttempts } from "@roestify/jobs";
+import { testSecrets } from "@roestify/runtime/testing";
 import { defaultScopes } from "@roestify/shopify";
 import { start } from "@roestify/shopify-simulator";
 import { z } from "zod";
@@ -50,13 +51,8 @@ const env = parseEnv(
   process.env,
 );
 const interval = 15;
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' configuration: a throwaway database, nothing of it leaves this machine.
+const secrets = testSecrets;
 const big = "fleet-gross.myshopify.com";
 const small = (n: number) => `fleet-${n}.myshopify.com`;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
