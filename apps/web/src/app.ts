@@ -1,4 +1,4 @@
-import { appRouter, type JobEvents, toApiError } from "@roestify/api";
+import { AnswerCache, appRouter, type JobEvents, toApiError } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
@@ -18,12 +18,19 @@ import { webhookRoutes } from "./webhooks.ts";
 /**
  * The web app. `trustProxy` hops of X-Forwarded-For decide the client IP (per-IP limits);
  * `jobEvents` feeds the dashboard's live job updates (a web process has one); `demoSignIn` adds
- * demo mode's sign-in link.
+ * demo mode's sign-in link; `answerCacheBytes` bounds the rendered answers it keeps (the stock
+ * lists; 64 MiB when not given).
  */
 export function createApp(
   services: Services,
-  options: { trustProxy?: number; jobEvents?: JobEvents; demoSignIn?: boolean } = {},
+  options: {
+    trustProxy?: number;
+    jobEvents?: JobEvents;
+    demoSignIn?: boolean;
+    answerCacheBytes?: number;
+  } = {},
 ) {
+  const answers = new AnswerCache(options.answerCacheBytes ?? 64 * 2 ** 20);
   const app = express();
   app.disable("x-powered-by");
   // No ETag on answers: each is computed afresh anyway, so a match would save only the transfer
@@ -40,7 +47,7 @@ export function createApp(
   app.use(express.json({ limit: "100kb", type: () => true }));
   // The API before the other routes: its calls are most of the traffic, and no other route's path
   // is one of its paths.
-  app.use(restRouter(services));
+  app.use(restRouter(services, answers));
 
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
@@ -49,7 +56,7 @@ export function createApp(
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => ({
-        ...requestContext(services, req),
+        ...requestContext(services, req, answers),
         jobEvents: options.jobEvents,
       }),
       // One request may not multiply into hundreds of procedure calls.

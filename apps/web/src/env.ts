@@ -11,6 +11,8 @@ const schema = z.object({
     .transform((value) => value === "true"),
   /** Reverse proxies in front of the web process whose X-Forwarded-For is trusted (hop count). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Memory for rendered stock lists kept between requests (MiB); 0 renders each afresh. */
+  STOCK_LIST_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
 });
 
 export type WebEnv = z.infer<typeof schema>;

@@ -11,6 +11,7 @@ await runService("web", async (services) => {
     jobEvents,
     trustProxy: web.TRUST_PROXY,
     demoSignIn: web.DEMO_MODE,
+    answerCacheBytes: web.STOCK_LIST_CACHE_MB * 2 ** 20,
   });
   const server = app.listen(web.PORT, web.HOST);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));

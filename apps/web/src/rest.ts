@@ -1,11 +1,16 @@
-import { type RestRoute, restRoutes } from "@roestify/api";
+import { type AnswerCache, RenderedAnswer, type RestRoute, restRoutes } from "@roestify/api";
 import type { Services } from "@roestify/runtime";
 import { type Request, type RequestHandler, Router } from "express";
 import { requestAuthorization } from "./session.ts";
 
 /** The tRPC context of one HTTP request, for both /trpc and the REST shim. */
-export function requestContext(services: Services, req: Request) {
-  return { ...services, authorization: requestAuthorization(req), ip: req.ip ?? "unknown" };
+export function requestContext(services: Services, req: Request, answers?: AnswerCache) {
+  return {
+    ...services,
+    authorization: requestAuthorization(req),
+    ip: req.ip ?? "unknown",
+    answers,
+  };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -29,10 +34,14 @@ function inputOf(route: RestRoute, req: Request): unknown {
 /**
  * The REST shim, made from the procedures' `rest` metadata: each route calls the same procedure
  * tRPC exposes and answers `{"data": …}` (a page as it is: `{"data": [...], "next"}`) with the
- * route's status. Errors go to the error
- * handler, which renders the contract's envelope.
+ * route's status; an answer the procedure rendered already is sent as it is. Errors go to the
+ * error handler, which renders the contract's envelope.
  */
-export function restRouter(services: Services, routes: RestRoute[] = restRoutes()): Router {
+export function restRouter(
+  services: Services,
+  answers?: AnswerCache,
+  routes: RestRoute[] = restRoutes(),
+): Router {
   const router = Router();
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ":$1");
@@ -40,14 +49,16 @@ export function restRouter(services: Services, routes: RestRoute[] = restRoutes(
       const input = route.input ? inputOf(route, req) : undefined;
       // What `createCaller(ctx).shopify.job(input)` does, without a caller (proxies) per request.
       const data = await route.call({
-        ctx: requestContext(services, req),
+        ctx: requestContext(services, req, answers),
         path: route.procedure,
         type: route.call._def.type,
         getRawInput: async () => input,
         signal: undefined,
         batchIndex: 0,
       });
-      res.status(route.status).json(route.meta.rest.paged ? data : { data });
+      res.status(route.status);
+      if (data instanceof RenderedAnswer) res.type("json").send(data.body);
+      else res.json(route.meta.rest.paged ? data : { data });
     };
     router[route.method.toLowerCase() as "get"](expressPath, handler);
   }

@@ -1,3 +1,5 @@
+export { RenderedAnswer } from "./answer.ts";
+export { AnswerCache } from "./answer-cache.ts";
 export { authenticate, sameSecret, type User } from "./auth.ts";
 export { ApiError, type ApiErrorCode } from "./errors.ts";
 export { openApiDocument, type RestRoute, restRoutes } from "./openapi.ts";

@@ -2,6 +2,7 @@ import type { Services } from "@roestify/runtime";
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
+import type { AnswerCache } from "./answer-cache.ts";
 import { authenticate, jwtKey } from "./auth.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
 import { ensureOrganization } from "./organizations.ts";
@@ -37,6 +38,8 @@ export interface Context extends Services {
   ip: string;
   /** Changes of sync jobs, in web processes (the dashboard's live updates). */
   jobEvents?: JobEvents;
+  /** Rendered answers this process keeps (web processes); without it each is rendered afresh. */
+  answers?: AnswerCache;
 }
 
 const trpcCodes: Record<number, TRPC_ERROR_CODE_KEY> = {

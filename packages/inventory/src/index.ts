@@ -10,4 +10,4 @@ export {
 } from "./push-status.ts";
 export { mirrorRestockSources } from "./restock-sources.ts";
 export { bookMovement, lockOrCreateSku, lockSku, type Movement } from "./stock.ts";
-export { listStock, type SkuStock } from "./stock-list.ts";
+export { listStock, type SkuStock, stockListVersion } from "./stock-list.ts";

@@ -83,3 +83,18 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
     pushError: row.push_error,
   }));
 }
+
+/**
+ * The version of the organisation's stock list: triggers move it at the commit of every
+ * transaction that changes what `listStock` shows (packagings, syncs, pushes, mappings, the
+ * connection), in that transaction. "0" before the first change.
+ */
+export async function stockListVersion(db: Queryable, organizationId: string): Promise<string> {
+  const result = await db.query<{ version: string }>({
+    name: "inventory.stock-list-version",
+    text: `SELECT coalesce(max(version), 0)::text AS version FROM stock_list_versions
+           WHERE organization_id = $1`,
+    values: [organizationId],
+  });
+  return result.rows[0]?.version ?? "0";
+}

@@ -1,6 +1,6 @@
-import { listStock, pushStatuses } from "@roestify/inventory";
+import { listStock, pushStatuses, type SkuStock, stockListVersion } from "@roestify/inventory";
 import { z } from "zod";
-import { answer } from "../answer.ts";
+import { answer, RenderedAnswer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 const variantGid = z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/);
@@ -27,35 +27,41 @@ export const inventoryItemSchema = z
   })
   .meta({ id: "InventoryItem" });
 
+const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
 const gid = (type: string, id: string | null) =>
-  id === null ? null : `gid://shopify/${type}/${id}`;
+  id === null ? "null" : `"gid://shopify/${type}/${id}"`;
+
+/**
+ * The answer's JSON text, `{"data":[…]}`, written directly from the SKUs: building the answer's
+ * objects and serializing them took twice as long (10,000 SKUs). Ids and numbers need no
+ * escaping; text from users and Shopify goes through JSON.stringify.
+ */
+function renderList(skus: SkuStock[]): RenderedAnswer {
+  const items = skus.map((sku) => {
+    const first = sku.variants[0];
+    const variants = sku.variants.map(
+      (variant) =>
+        `{"id":${gid("ProductVariant", variant.variantId)},"shopify_available":${variant.shopifyAvailable}}`,
+    );
+    return `{"sku":${JSON.stringify(sku.sku)},"title":${text(sku.title)},"available":${sku.available},"shopify_variant_id":${gid("ProductVariant", first?.variantId ?? null)},"shopify_variants":[${variants.join(",")}],"shopify_location_id":${gid("Location", sku.locationId)},"shopify_available":${first?.shopifyAvailable ?? null},"last_pushed_quantity":${sku.lastPushedQuantity},"last_pushed_at":${text(sku.lastPushedAt?.toISOString() ?? null)},"push_status":"${sku.pushStatus}","push_error":${text(sku.pushError)}}`;
+  });
+  return new RenderedAnswer(Buffer.from(`{"data":[${items.join(",")}]}`));
+}
 
 /**
  * Every Roestify SKU with its stock, the Shopify variants that share it (each with Shopify's last
- * known quantity at the inventory location) and how the last push went.
+ * known quantity at the inventory location) and how the last push went. Rendered once per version
+ * of the organisation's list (`stock_list_versions`) in each web process, then answered as it is
+ * until something the list shows changes (docs/ARCHITECTURE.md, "The stock list's cache").
  */
 export const list = protectedProcedure
   .meta({ rest: { method: "GET", path: "/api/v1/inventory", summary: "Bestand jeder SKU" } })
   .output(answer(z.array(inventoryItemSchema)))
   .query(async ({ ctx }) => {
-    const skus = await listStock(ctx.db.pool, ctx.user.organizationId);
-    return skus.map((sku) => {
-      const first = sku.variants[0];
-      return {
-        sku: sku.sku,
-        title: sku.title,
-        available: sku.available,
-        shopify_variant_id: gid("ProductVariant", first?.variantId ?? null),
-        shopify_variants: sku.variants.map((variant) => ({
-          id: gid("ProductVariant", variant.variantId) as string,
-          shopify_available: variant.shopifyAvailable,
-        })),
-        shopify_location_id: gid("Location", sku.locationId),
-        shopify_available: first?.shopifyAvailable ?? null,
-        last_pushed_quantity: sku.lastPushedQuantity,
-        last_pushed_at: sku.lastPushedAt?.toISOString() ?? null,
-        push_status: sku.pushStatus,
-        push_error: sku.pushError,
-      };
-    });
+    const organizationId = ctx.user.organizationId;
+    const render = async () => renderList(await listStock(ctx.db.pool, organizationId));
+    if (!ctx.answers) return render();
+    // The version first: the list read after it is at least as new as the version says.
+    const version = await stockListVersion(ctx.db.pool, organizationId);
+    return ctx.answers.answer(`inventory.list:${organizationId}`, version, render);
   });
