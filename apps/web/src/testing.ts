@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { listenForJobChanges } from "@roestify/api";
 import { type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
-import { createLogger } from "@roestify/runtime";
+import { createLogger, type Services } from "@roestify/runtime";
 import { testSecrets, testServices } from "@roestify/runtime/testing";
 import { SignJWT } from "jose";
 import { afterAll, expect } from "vitest";
@@ -39,6 +39,24 @@ export async function startTestApp(
     await closed;
   });
   return { url, db, services };
+}
+
+/**
+ * A second web process's app on the same database (its own rendered answers), listening on
+ * 127.0.0.1; closed after the file's tests. Returns its URL.
+ */
+export async function startAnotherApp(
+  services: Services,
+  options: Parameters<typeof createApp>[1] = {},
+) {
+  const server = createServer(createApp(services, options)).listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  afterAll(async () => {
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** A user's bearer token as Roestify's auth issues it. */
