@@ -2,7 +2,12 @@
  * Benchmark of Roestify's stock (`pnpm bench:inventory`): 10,000 SKUs mapped to a simulated shop's
  * variants, 1,000,000 movements booked on them; then
  * - `GET /api/v1/inventory` (every SKU, over HTTP on 127.0.0.1, the web app in its own process as
- *   in production): p50 and p99 of 200 requests, each until its last byte arrived;
+ *   in production), each request until its last byte arrived: p50 and p99 of 200 requests while
+ *   nothing changes (the list the web process keeps), and of 100 requests each right after a
+ *   packaging (the list rendered afresh);
+ * - what the stock list's version triggers add: to a full sync's import of the shop's variants and
+ *   levels (BENCH_SKUS of each, one transaction) and to a packaging, each with the triggers and
+ *   without (disabled), medians;
  * - the minutely tick's push-target computation (`connectionsPendingPush`, everything in sync: it
  *   has to look at every SKU) and a push's targets (`pushTargets`, 1,000 SKUs changed): median and max;
  * - a push of 1,000 changed SKUs to the shop under Shopify's Standard throttle (100 points/s),
@@ -12,7 +17,7 @@
  * process on BENCH_PORT + 1. BENCH_SKUS and BENCH_MOVEMENTS change the sizes.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -41,6 +46,7 @@ const env = parseEnv(
     BENCH_SKUS: count.default(10_000),
     BENCH_MOVEMENTS: count.default(1_000_000),
     BENCH_CHANGED: count.default(1_000),
+    BENCH_AFTER_CHANGE: count.default(100),
     BENCH_PORT: count.default(3180),
   }),
   process.env,
@@ -63,6 +69,10 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 async function times(runs: number, work: () => Promise<unknown>) {
   const all: number[] = [];
   for (let run = 0; run < runs; run++) all.push((await timed(work))[0]);
+  return summary(all);
+}
+
+function summary(all: number[]) {
   all.sort((a, b) => a - b);
   return {
     p50: round(percentile(all, 50)),
@@ -109,27 +119,26 @@ try {
   );
   const connectionId = connection.rows[0]?.id as string;
   // The mirrors as a full sync leaves them, then the ledger's SKUs and openings.
-  await db.pool.query(
-    `WITH level AS (SELECT * FROM jsonb_to_recordset($2::jsonb)
-       AS l(variant bigint, item bigint, sku text, available int)),
-     variants AS (
-       INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
-       SELECT $1, variant, 1, 'v', sku, item, '{}' FROM level)
-     INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
-     SELECT $1, item, $3, available, '{}' FROM level`,
-    [
-      connectionId,
-      JSON.stringify(
-        levels.map((level) => ({
-          variant: gidNumber(level.variantId),
-          item: gidNumber(level.inventoryItemId),
-          sku: level.sku,
-          available: level.quantities.available,
-        })),
-      ),
-      gidNumber(location),
-    ],
+  const mirrorLevels = JSON.stringify(
+    levels.map((level) => ({
+      variant: gidNumber(level.variantId),
+      item: gidNumber(level.inventoryItemId),
+      sku: level.sku,
+      available: level.quantities.available,
+    })),
   );
+  const importMirrors = (connection: string) =>
+    db.pool.query(
+      `WITH level AS (SELECT * FROM jsonb_to_recordset($2::jsonb)
+         AS l(variant bigint, item bigint, sku text, available int)),
+       variants AS (
+         INSERT INTO shopify_product_variants (connection_id, shopify_id, product_id, title, sku, inventory_item_id, raw)
+         SELECT $1, variant, 1, 'v', sku, item, '{}' FROM level)
+       INSERT INTO shopify_inventory_levels (connection_id, inventory_item_id, location_id, available, raw)
+       SELECT $1, item, $3, available, '{}' FROM level`,
+      [connection, mirrorLevels, gidNumber(location)],
+    );
+  await importMirrors(connectionId);
   await applyShopifyToLedger(db.pool, connectionId);
   // The history: pairs of movements that cancel out, so every SKU stays in sync with the shop.
   const [bookMs] = await timed(() =>
@@ -171,9 +180,21 @@ try {
     const answer = await (await fetchList()).arrayBuffer();
     if (answer.byteLength !== Buffer.byteLength(first)) throw new Error("the list changed");
   };
+  // The web process's CPU time (user and system, in clock ticks of 10 ms) per request: what the
+  // latencies are made of, much less dependent on the machine's other load than they are.
+  const webCpuMs = () => {
+    const fields = readFileSync(`/proc/${web?.pid}/stat`, "utf8").split(") ")[1]?.split(" ");
+    return (Number(fields?.[11]) + Number(fields?.[12])) * 10;
+  };
   await times(5, list);
-  const inventoryList = await times(200, list);
-  stage(`GET /api/v1/inventory: p50 ${inventoryList.p50} ms, p99 ${inventoryList.p99} ms`);
+  let cpuBefore = webCpuMs();
+  const inventoryList = {
+    ...(await times(200, list)),
+    webCpuMsPerRequest: round((webCpuMs() - cpuBefore) / 200),
+  };
+  stage(
+    `GET /api/v1/inventory: p50 ${inventoryList.p50} ms, p99 ${inventoryList.p99} ms (web process: ${inventoryList.webCpuMsPerRequest} ms CPU a request)`,
+  );
 
   const checkPending = async () => {
     const pending = await connectionsPendingPush(db.pool);
@@ -183,6 +204,39 @@ try {
   const pendingCheck = await times(50, checkPending);
   stage(
     `connectionsPendingPush (all in sync): p50 ${pendingCheck.p50} ms, max ${pendingCheck.max} ms`,
+  );
+
+  // A packaging of the first SKU before each request (not timed): each answer is rendered afresh
+  // and must differ from the one before. That SKU is among the BENCH_CHANGED ones below.
+  let packagings = 0;
+  const packageFirstSku = () =>
+    db.pool.query(
+      `INSERT INTO inventory_movements (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at)
+       SELECT organization_id, id, 'packaging', 1, 'packaging:bench-list:' || $2, now()
+       FROM inventory_items WHERE organization_id = $1 ORDER BY sku LIMIT 1`,
+      [organizationId, ++packagings],
+    );
+  let previous = Buffer.from(first);
+  const afterChange: number[] = [];
+  let cpuMs = 0;
+  for (let request = 0; request < env.BENCH_AFTER_CHANGE + 3; request++) {
+    await packageFirstSku();
+    cpuBefore = webCpuMs();
+    const [ms, answer] = await timed(async () =>
+      Buffer.from(await (await fetchList()).arrayBuffer()),
+    );
+    if (answer.equals(previous)) throw new Error("the list did not follow the packaging");
+    previous = answer;
+    if (request < 3) continue;
+    afterChange.push(ms);
+    cpuMs += webCpuMs() - cpuBefore;
+  }
+  const listAfterChange = {
+    ...summary(afterChange),
+    webCpuMsPerRequest: round(cpuMs / afterChange.length),
+  };
+  stage(
+    `GET /api/v1/inventory after a packaging: p50 ${listAfterChange.p50} ms, p99 ${listAfterChange.p99} ms (web process: ${listAfterChange.webCpuMsPerRequest} ms CPU a request)`,
   );
 
   await db.pool.query(
@@ -216,11 +270,58 @@ try {
   stage(
     `push of ${pushed.pushed} SKUs: ${Math.round(pushMs)} ms, ${calls.length} calls costing ${cost} points; the throttle requires ${Math.round(requiredMs)} ms (${round(pushMs / requiredMs)} ×)`,
   );
+  // What the stock list's version triggers add, with them and without (disabled in between):
+  // a full sync's import of a shop's variants and levels (a second organisation's connection,
+  // deleted again untimed), and a packaging.
+  const triggers = await db.pool.query<{ relation: string; name: string }>(
+    `SELECT tgrelid::regclass::text AS relation, tgname AS name FROM pg_trigger
+     WHERE tgfoid = 'stock_list_version_bump'::regproc`,
+  );
+  const switchTriggers = async (on: boolean) => {
+    for (const { relation, name } of triggers.rows) {
+      await db.pool.query(`ALTER TABLE ${relation} ${on ? "ENABLE" : "DISABLE"} TRIGGER "${name}"`);
+    }
+  };
+  await db.pool.query("INSERT INTO organizations (id) VALUES ('org-bench-import')");
+  const importing = await db.pool.query<{ id: string }>(
+    `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, inventory_location_id)
+     VALUES ('org-bench-import', 'import-roesterei.myshopify.com', '', '2026-10', $1) RETURNING id`,
+    [gidNumber(location)],
+  );
+  const importingId = importing.rows[0]?.id as string;
+  const medians = async (runs: number, work: () => Promise<unknown>, after = async () => {}) => {
+    const result = { on: [] as number[], off: [] as number[] };
+    for (let run = 0; run < runs; run++) {
+      for (const on of [true, false]) {
+        await switchTriggers(on);
+        result[on ? "on" : "off"].push((await timed(work))[0]);
+        await after();
+      }
+    }
+    await switchTriggers(true);
+    return { on: summary(result.on).p50, off: summary(result.off).p50 };
+  };
+  const deleteImported = async () => {
+    await db.pool.query("DELETE FROM shopify_inventory_levels WHERE connection_id = $1", [
+      importingId,
+    ]);
+    await db.pool.query("DELETE FROM shopify_product_variants WHERE connection_id = $1", [
+      importingId,
+    ]);
+  };
+  const importCost = await medians(5, () => importMirrors(importingId), deleteImported);
+  const packagingCost = await medians(100, packageFirstSku);
+  const triggerOverhead = { importMs: importCost, packagingMs: packagingCost };
+  stage(
+    `stock list triggers: import of ${levels.length} variants and levels ${importCost.on} ms (${importCost.off} ms without), a packaging ${packagingCost.on} ms (${packagingCost.off} ms without)`,
+  );
   console.log(
     JSON.stringify({
       skus: levels.length,
       movements: movements.rows[0]?.n,
       inventoryListMs: inventoryList,
+      inventoryListAfterChangeMs: listAfterChange,
+      stockListTriggers: triggerOverhead,
       pendingPushCheckMs: pendingCheck,
       pushTargetsMs: targets,
       push: {

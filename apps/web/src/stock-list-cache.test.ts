@@ -126,9 +126,7 @@ describe("the stock list's cache", () => {
     const left = (await list(one)).find((item) => item.sku === renamed?.sku);
     expect(left?.shopify_variants).toEqual([]);
 
-    const purged = await afterChange(() =>
-      call(one, "DELETE", "/shopify/connection?purge=true"),
-    );
+    const purged = await afterChange(() => call(one, "DELETE", "/shopify/connection?purge=true"));
     expect(purged.push_status).toBe("not_connected");
   });
 });
