@@ -61,6 +61,10 @@ async function afterChange(change: () => Promise<unknown>) {
 describe("the stock list's cache", () => {
   it("follows syncs that change what it shows, and keeps its version when they change nothing", async () => {
     expect(await list(one)).toEqual([]);
+    // A kept answer is sent as `res.json` sends one.
+    const kept = await fetch(`${one}/api/v1/inventory`, { headers: { authorization } });
+    expect(kept.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await kept.text()).toBe('{"data":[]}');
     const synced = await afterChange(() => runJob(services, connection, "full_sync"));
     expect(synced.push_status).toBe("in_sync");
 
