@@ -89,13 +89,16 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
 }
 
 /**
- * Whether a refund (alias `r`) pays for a mirrored return. `returnProcess` takes the restock only
- * as dispositions (`ReverseFulfillmentOrderDisposeInput`), its refund input has no restock field:
- * the return's dispositions are the restock, whatever the refund's line items report.
+ * Whether a refund (alias `r`) pays for a return. `returnProcess` takes the restock only as
+ * dispositions (`ReverseFulfillmentOrderDisposeInput`), its refund input has no restock field:
+ * the return's dispositions are the restock, whatever the refund's line items report. A refund
+ * names its return (`Refund.return`, read when the connection may read returns); one mirrored
+ * before refunds were asked for it is found among the refunds its return listed then.
  */
 const paysForReturn = (r: string) =>
-  `EXISTS (SELECT 1 FROM shopify_returns t WHERE t.connection_id = ${r}.connection_id
-     AND t.order_id = ${r}.order_id AND t.refund_ids @> to_jsonb(${r}.shopify_id))`;
+  `(${r}.raw->'return'->>'id' IS NOT NULL
+    OR EXISTS (SELECT 1 FROM shopify_returns t WHERE t.connection_id = ${r}.connection_id
+      AND t.order_id = ${r}.order_id AND t.refund_ids @> to_jsonb(${r}.shopify_id)))`;
 
 /** What was booked for an order's line item (alias `l`, with `organization_id`, `line_item_id`). */
 const bookedFor = (l: string, kinds: string) =>
