@@ -4,9 +4,9 @@
  * simulator's control API (customers and products updated, orders placed). Prints the latency
  * from a change's delivery to its row in the mirrors (p50/p95/max), the incremental syncs per
  * shop, and the webhook route's p50/p99/max as the simulator measured its answers (send to
- * last byte: what Shopify sees, and what the target applies to) and as the web process logged
- * them (its request log's `responseTime`), the web process's CPU time per delivery, and the
- * simulator's event-loop delay (which would skew its figures).
+ * last byte on its delivery thread: what Shopify sees, and what the target applies to) and as
+ * the web process logged them (its request log's `responseTime`), the web process's CPU time per
+ * delivery, and the delay of the simulator's main event loop (its API; no longer in the figures).
  *
  * Four processes on 127.0.0.1 besides a throwaway embedded PostgreSQL: this one (it connects
  * the shops and polls the mirrors), the web app as production runs it (`startWebProcess`:
@@ -34,6 +34,7 @@ import {
 import { enqueueJob } from "@roestify/jobs";
 import { testSecrets } from "@roestify/runtime/testing";
 import { createAdminClient, ensureWebhookSubscriptions, readShopifyEnv } from "@roestify/shopify";
+import { simulatorNodeFlags } from "@roestify/shopify-simulator/node-flags";
 import { z } from "zod";
 import { cpuMs } from "./process-cpu.ts";
 import { startWebProcess } from "./web-process.ts";
@@ -66,8 +67,8 @@ async function serveSimulator() {
     apiSecret: secrets.SHOPIFY_API_SECRET,
     shops: shops.map((domain, i) => ({ domain, seed: i, products: 20, customers: 40, orders: 40 })),
   });
-  // How late its timers and I/O callbacks ran: a delay here would count in the answer times it
-  // measures, though the web app is not to blame.
+  // How late its main thread's timers and I/O callbacks ran (GraphQL, bulk, control calls): the
+  // deliveries are timed on their own thread, which this delay must not reach.
   const delay = monitorEventLoopDelay({ resolution: 5 });
   process.on("message", (message) => {
     if (message === "measure") delay.reset();
@@ -126,9 +127,10 @@ async function main() {
     await prepareDatabase(cluster.url);
     const db = createDatabase(cluster.url);
     const config = { ...secrets, SHOPIFY_API_ORIGIN: simulatorUrl, APP_URL: appUrl };
-    // The simulator imports this file, and with it the test secrets (exported under `test`).
+    // The simulator imports this file, and with it the test secrets (exported under `test`); its
+    // flags as its start script has them.
     const simulator = fork(fileURLToPath(import.meta.url), {
-      execArgv: ["--conditions=test"],
+      execArgv: ["--conditions=test", ...simulatorNodeFlags],
       env: { ...process.env, BENCH_ROLE: "simulator" },
     });
     children.push(simulator);
