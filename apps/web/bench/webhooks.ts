@@ -126,6 +126,9 @@ async function main() {
   try {
     await prepareDatabase(cluster.url);
     const db = createDatabase(cluster.url);
+    // Every accepted delivery waits for its commit's WAL flush: timed, to tell it apart.
+    await db.pool.query("ALTER SYSTEM SET track_wal_io_timing = on");
+    await db.pool.query("SELECT pg_reload_conf()");
     const config = { ...secrets, SHOPIFY_API_ORIGIN: simulatorUrl, APP_URL: appUrl };
     // The simulator imports this file, and with it the test secrets (exported under `test`); its
     // flags as its start script has them.
@@ -163,8 +166,10 @@ async function main() {
     console.log(`${shops.length} shops connected and fully synced`);
     simulator.send("measure");
     const webCpuBefore = cpuMs(web.process.pid as number) ?? 0;
+    const walBefore = await walFsyncs(db);
     const result = await deliverChanges(db, connections);
     const webCpu = (cpuMs(web.process.pid as number) ?? 0) - webCpuBefore;
+    const walAfter = await walFsyncs(db);
     simulator.send("report");
     const [simulatorLoopDelayMs] = await once(simulator, "message");
     const served = serverSideDurations(requestLog);
@@ -178,6 +183,10 @@ async function main() {
             max: served.at(-1),
           },
           webCpuMsPerDelivery: round(webCpu / result.deliveries),
+          walFsync: {
+            count: walAfter.fsyncs - walBefore.fsyncs,
+            meanMs: round((walAfter.ms - walBefore.ms) / (walAfter.fsyncs - walBefore.fsyncs)),
+          },
           simulatorLoopDelayMs,
           loadavg: loadavg().map(round),
         },
@@ -205,6 +214,15 @@ function serverSideDurations(logPath: string): number[] {
     .filter((line) => line.includes('"/api/v1/shopify/webhooks"'))
     .map((line) => (JSON.parse(line) as { responseTime: number }).responseTime)
     .sort((a, b) => a - b);
+}
+
+/** WAL flushes to disk so far, and the milliseconds they took (PostgreSQL's I/O statistics). */
+async function walFsyncs(db: Database) {
+  const result = await db.pool.query<{ fsyncs: number; ms: number }>(
+    `SELECT coalesce(sum(fsyncs), 0)::float8 AS fsyncs, coalesce(sum(fsync_time), 0)::float8 AS ms
+     FROM pg_stat_io WHERE object = 'wal'`,
+  );
+  return result.rows[0] as { fsyncs: number; ms: number };
 }
 
 /** Each shop connected as the OAuth callback leaves it: token, subscriptions, a full sync. */
