@@ -6,7 +6,8 @@
  * shop, and the webhook route's p50/p99/max as the simulator measured its answers (send to
  * last byte on its delivery thread: what Shopify sees, and what the target applies to) and as
  * the web process logged them (its request log's `responseTime`), the web process's CPU time per
- * delivery, and the delay of the simulator's main event loop (its API; no longer in the figures).
+ * delivery, PostgreSQL's WAL fsyncs meanwhile (count, mean ms: each accepted delivery waits for
+ * one), and the delay of the simulator's main event loop (its API; no longer in the figures).
  *
  * Four processes on 127.0.0.1 besides a throwaway embedded PostgreSQL: this one (it connects
  * the shops and polls the mirrors), the web app as production runs it (`startWebProcess`:
