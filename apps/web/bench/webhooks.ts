@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
+  type Columns,
   createDatabase,
   encryptSql,
   parseEnv,
@@ -156,7 +157,7 @@ async function connectShops(services: Services) {
     const connectionId = await transaction(services.db.pool, async (tx) => {
       const organizationId = `bench-org-${i}`;
       await tx.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
-      const inserted = await tx.query<{ id: string }>(
+      const inserted = await tx.query<Columns<"shopify_connections", "id">>(
         `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, access_token_encrypted)
          VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}) RETURNING id`,
         [organizationId, shop, token, secrets.TOKEN_ENCRYPTION_KEY],
@@ -282,7 +283,9 @@ async function deliverChanges(services: Services, connections: string[]) {
     .filter((d) => d.status === 200 && d.durationMs !== null)
     .map((d) => d.durationMs as number)
     .sort((a, b) => a - b);
-  const syncs = await services.db.pool.query<{ connection_id: string; n: number }>(
+  const syncs = await services.db.pool.query<
+    Columns<"shopify_sync_jobs", "connection_id"> & { n: number }
+  >(
     `SELECT connection_id, count(*)::int AS n FROM shopify_sync_jobs
      WHERE type = 'incremental_sync' AND created_at >= $1 GROUP BY connection_id`,
     [since.rows[0]?.now],

@@ -19,6 +19,7 @@ import { cpus, freemem, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type Columns,
   createDatabase,
   encryptSql,
   mirrorTables,
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
 
     const { organizationId, connectionId } = await connect(db, sim);
     const runJob = async (type: "full_sync" | "incremental_sync") => {
-      const job = await db.query<{ id: string }>(
+      const job = await db.query<Columns<"shopify_sync_jobs", "id">>(
         `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
          VALUES ($1, $2, $3, 'bench') RETURNING id`,
         [organizationId, connectionId, type],
@@ -266,9 +267,10 @@ async function main(): Promise<void> {
       );
       children.push(worker);
       const [result] = (await once(worker, "message")) as [WorkerResult];
-      const row = await db.query("SELECT status, last_error FROM shopify_sync_jobs WHERE id = $1", [
-        jobId,
-      ]);
+      const row = await db.query<Columns<"shopify_sync_jobs", "status" | "last_error">>(
+        "SELECT status, last_error FROM shopify_sync_jobs WHERE id = $1",
+        [jobId],
+      );
       if (row.rows[0]?.status !== "succeeded") throw new Error(JSON.stringify(row.rows[0]));
       return result;
     };
@@ -401,7 +403,7 @@ async function connect(db: pg.Client, sim: ReturnType<typeof rpc>) {
   };
   const shop = (await sim("getShop", SHOP)) as { locations: { id: string; isPrimary: boolean }[] };
   const primary = shop.locations.find((location) => location.isPrimary)?.id as string;
-  const result = await db.query<{ id: string }>(
+  const result = await db.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections
        (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
@@ -497,7 +499,7 @@ async function incrementalBench(
   sim: ReturnType<typeof rpc>,
   runJob: (type: "incremental_sync") => Promise<WorkerResult>,
 ) {
-  const ids = await db.query<{ shopify_id: string }>(
+  const ids = await db.query<Columns<"shopify_products", "shopify_id">>(
     "SELECT shopify_id FROM shopify_products ORDER BY random() LIMIT $1",
     [changes],
   );
