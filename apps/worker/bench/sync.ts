@@ -45,13 +45,10 @@ const size = {
   customers: benchEnv.BENCH_CUSTOMERS ?? 50_000 * scale,
 };
 const changes = benchEnv.BENCH_CHANGES;
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' secrets (a throwaway cluster, nothing leaves this machine). Only the bench's own
+// process runs under the `test` condition that exports them; its children run with production
+// conditions and get them from it.
+const secrets = benchEnv.BENCH_SECRETS ?? (await import("@roestify/runtime/testing")).testSecrets;
 const standardThrottle = { restoreRate: 100, maximumAvailable: 2000 };
 
 interface WorkerResult {
@@ -366,10 +363,11 @@ function stage(what: string) {
   console.error(`bench: ${new Date().toISOString()} ${what}`);
 }
 
-function child(env: Record<string, string>, execArgv: string[] = []): ChildProcess {
+/** This file in another role, with the given Node flags only (not the bench's `test` condition). */
+function child(env: Record<string, string>, execArgv: string[]): ChildProcess {
   return fork(fileURLToPath(import.meta.url), {
-    env: childEnv(env),
-    execArgv: [...process.execArgv, ...execArgv],
+    env: childEnv({ ...env, BENCH_SECRETS: JSON.stringify(secrets) }),
+    execArgv,
   });
 }
 
