@@ -1,5 +1,5 @@
-import type { Queryable } from "@roestify/db";
-import { skuMappingSql } from "./mapping.ts";
+import type { Queryable, Row } from "@roestify/db";
+import { type MappedSku, skuMappingSql } from "./mapping.ts";
 import { type PushOutcome, type PushStatus, pushStatus } from "./push-status.ts";
 
 export interface SkuStock {
@@ -22,22 +22,23 @@ const listedItemColumns = [
   "last_pushed_at",
   "push_status",
   "push_error",
-];
+] as const satisfies (keyof Row<"inventory_items">)[];
 
+type Item = Row<"inventory_items">;
 /** One row of the list's query, as an array: no object with twelve keys per row to build. */
 type ListRow = [
-  sku: string,
-  title: string | null,
-  available: number,
-  lastPushedQuantity: number | null,
-  lastPushedAt: Date | null,
+  sku: Item["sku"],
+  title: Item["title"],
+  available: Item["available"],
+  lastPushedQuantity: Item["last_pushed_quantity"],
+  lastPushedAt: Item["last_pushed_at"],
   pushStatus: PushOutcome | null,
-  pushError: string | null,
+  pushError: Item["push_error"],
   connected: boolean,
   locationId: string | null,
-  pushEnabled: boolean | null,
+  pushEnabled: MappedSku["push_enabled"],
   variantId: string | null,
-  shopifyAvailable: number | null,
+  shopifyAvailable: Row<"shopify_inventory_levels">["available"] | null,
 ];
 
 /**
