@@ -7,8 +7,8 @@ import {
   type JobRow,
   jobColumns,
   jobView,
+  noMirrorRows,
   statusSchema,
-  zeroCounts,
 } from "./views.ts";
 
 // One statement: the connection with its locations, the latest job of each type (index on
@@ -51,6 +51,6 @@ export const status = protectedProcedure
         incremental_sync: job("incremental_sync"),
         inventory_push: job("inventory_push"),
       },
-      mirror_counts: { ...zeroCounts(), ...row.mirror_counts },
+      mirror_counts: { ...noMirrorRows, ...row.mirror_counts },
     };
   });

@@ -73,7 +73,8 @@ export const statusSchema = z.object({
 });
 
 /** A timestamp as a row (Date) or a JSON column (string) holds it, in the API's ISO form. */
-const iso = (value: Date | string) => new Date(value).toISOString();
+const iso = (value: Date | string) =>
+  (value instanceof Date ? value : new Date(value)).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
 export const locationGid = (id: bigint | number | string) => `gid://shopify/Location/${id}`;
@@ -153,13 +154,14 @@ export function jobView(job: JobRow): z.input<typeof jobSchema> {
     created_at: iso(job.created_at),
     started_at: isoOrNull(job.started_at),
     finished_at: isoOrNull(job.finished_at),
-    rows_written: { ...zeroCounts(), ...job.rows_written },
+    rows_written: { ...noMirrorRows, ...job.rows_written },
   };
 }
 
-export function zeroCounts(): Record<MirrorTable, number> {
-  return Object.fromEntries(mirrorTables.map((table) => [table, 0])) as Record<MirrorTable, number>;
-}
+/** Zero rows in every mirror: spread under counts that name only some (built once, not per job). */
+export const noMirrorRows: Readonly<Record<MirrorTable, number>> = Object.freeze(
+  Object.fromEntries(mirrorTables.map((table) => [table, 0])) as Record<MirrorTable, number>,
+);
 
 /** The connection of organisation `$1` as `connectionView` shows it, or null. */
 export async function readConnection(db: Queryable, organizationId: string) {
