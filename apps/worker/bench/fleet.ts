@@ -41,10 +41,13 @@ const env = parseEnv(
       .int()
       .refine((k) => k > 0 && 15 % k === 0, "must divide 15")
       .default(1),
-    /** The measured window, real seconds: 10 of the 15 minutes of the interval. */
-    BENCH_SECONDS: z.coerce.number().int().min(10).max(900).default(600),
+    /**
+     * The measured window, real seconds: the interval and two minutes, so that a shop that misses
+     * the interval + 1 minute the target allows shows up in it.
+     */
+    BENCH_SECONDS: z.coerce.number().int().min(10).max(1800).default(1020),
     /** Worker processes, as a deployment runs several. */
-    BENCH_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    BENCH_WORKERS: z.coerce.number().int().min(1).max(8).default(3),
     BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
     BENCH_SIMULATOR_PORT: z.coerce.number().int().min(0).default(3191),
   }),
