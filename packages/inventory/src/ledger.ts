@@ -89,13 +89,16 @@ export async function applyShopifyToLedger(db: Queryable, connectionId: string):
 }
 
 /**
- * Whether a refund (alias `r`) pays for a mirrored return. `returnProcess` takes the restock only
- * as dispositions (`ReverseFulfillmentOrderDisposeInput`), its refund input has no restock field:
- * the return's dispositions are the restock, whatever the refund's line items report.
+ * Whether a refund (alias `r`) pays for a return. `returnProcess` takes the restock only as
+ * dispositions (`ReverseFulfillmentOrderDisposeInput`), its refund input has no restock field:
+ * the return's dispositions are the restock, whatever the refund's line items report. A refund
+ * names its return (`Refund.return`, read when the connection may read returns); one mirrored
+ * before refunds were asked for it is found among the refunds its return listed then.
  */
 const paysForReturn = (r: string) =>
-  `EXISTS (SELECT 1 FROM shopify_returns t WHERE t.connection_id = ${r}.connection_id
-     AND t.order_id = ${r}.order_id AND t.refund_ids @> to_jsonb(${r}.shopify_id))`;
+  `(${r}.raw->'return'->>'id' IS NOT NULL
+    OR EXISTS (SELECT 1 FROM shopify_returns t WHERE t.connection_id = ${r}.connection_id
+      AND t.order_id = ${r}.order_id AND t.refund_ids @> to_jsonb(${r}.shopify_id)))`;
 
 /** What was booked for an order's line item (alias `l`, with `organization_id`, `line_item_id`). */
 const bookedFor = (l: string, kinds: string) =>
@@ -144,7 +147,8 @@ async function openBalances(db: Queryable, connectionId: string): Promise<void> 
 async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise<void> {
   await db.query(
     `WITH pending AS MATERIALIZED (
-       SELECT o.shopify_id, o.ledger_seq, o.shopify_created_at, o.processed_at, o.line_items
+       SELECT o.shopify_id, o.ledger_seq, o.shopify_created_at, o.shopify_updated_at,
+              o.processed_at, o.line_items
        FROM ledger_pending_orders p
        JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
        WHERE p.connection_id = $1 AND o.cancelled_at IS NULL
@@ -178,13 +182,16 @@ async function bookRefundsAndEdits(db: Queryable, connectionId: string): Promise
        WHERE d->>'type' = 'RESTOCKED'
      ),
      -- The units a line item keeps (its current quantity and what refunds took), as sold; and
-     -- for an order the opening covers, as the opening saw them: the quantity the mirror held
-     -- then (the current one if it has not changed since) and the refunds the opening covers.
+     -- for an order the opening covers, as the opening saw them: the current quantity if the
+     -- order last changed before the levels did (however late the mirror saw that change), else
+     -- the quantity the mirror held then (the first it held if it saw the order only later) and
+     -- the refunds the opening covers.
      edited AS (
        SELECT o.organization_id, o.item_id, l.line_item_id,
               -l.current_quantity - coalesce((SELECT sum(r.quantity) FROM refunded r
                                               WHERE r.line_item_id = l.line_item_id), 0) AS sold,
               -coalesce(
+                 CASE WHEN p.shopify_updated_at <= o.covers_until THEN l.current_quantity END,
                  (SELECT s.current_quantity FROM ledger_line_item_states s
                   WHERE s.connection_id = $1 AND s.line_item_id = l.line_item_id
                   ORDER BY s.synced_at <= o.opened_at DESC,

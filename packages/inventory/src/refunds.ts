@@ -1,6 +1,11 @@
 import type { Queryable } from "@roestify/db";
-import { type AdminClient, emptyPage, gidNumber, type Page, pages } from "@roestify/shopify";
-import { refundLineItemsQuery, refundsQuery } from "@roestify/shopify/documents";
+import { type AdminClient, allNodes, gidNumber, type Page } from "@roestify/shopify";
+import {
+  refundLineItemsQuery,
+  refundsQuery,
+  refundsWithReturnQuery,
+} from "@roestify/shopify/documents";
+import { returnsGranted } from "./returns.ts";
 
 // A refund's first 25 line items cost ~105 points: 8 refunds stay under the 1,000 a query may
 // cost. The line items of a larger refund follow, a page at a time.
@@ -18,29 +23,25 @@ interface RefundLineItemNode {
 interface RefundNode {
   id: string;
   createdAt: string;
+  /** Asked only when the connection may read returns. */
+  return?: { id: string } | null;
   refundLineItems: Page<RefundLineItemNode>;
 }
 
 /** Every line item of a refund: the first page as read, then the pages after it. */
-async function allLineItems(client: AdminClient, refund: RefundNode) {
-  const items = [...refund.refundLineItems.nodes];
-  const { hasNextPage, endCursor } = refund.refundLineItems.pageInfo;
-  if (!hasNextPage) return items;
-  const rest = pages<RefundLineItemNode>(
+const allLineItems = (client: AdminClient, refund: RefundNode) =>
+  allNodes(
     client,
+    refund.refundLineItems,
     refundLineItemsQuery,
-    { id: refund.id, after: endCursor },
-    (data) =>
-      (data.node as { refundLineItems?: Page<RefundLineItemNode> } | null)?.refundLineItems ??
-      emptyPage,
+    refund.id,
+    (data) => (data.node as { refundLineItems?: Page<RefundLineItemNode> } | null)?.refundLineItems,
   );
-  for await (const nodes of rest) items.push(...nodes);
-  return items;
-}
 
 /**
  * Mirrors the refunds of the orders waiting for the stock ledger that are not mirrored yet, with
- * their line items (what was restocked, where).
+ * their line items (what was restocked, where) and, when the connection may read returns, the
+ * return each pays for (in `raw`: such a refund is money only, see the ledger's `paysForReturn`).
  */
 export async function mirrorRefunds(
   db: Queryable,
@@ -59,8 +60,14 @@ export async function mirrorRefunds(
   );
   const orderOf = new Map(missing.rows.map((row) => [row.id, row.order_id]));
   const ids = [...orderOf.keys()];
+  if (ids.length === 0) return;
+  const granted = await db.query<{ returns: boolean }>(
+    `SELECT ${returnsGranted} AS returns FROM shopify_connections c WHERE c.id = $1`,
+    [connectionId],
+  );
+  const document = granted.rows[0]?.returns ? refundsWithReturnQuery : refundsQuery;
   for (let start = 0; start < ids.length; start += batchSize) {
-    const result = await client.request<{ nodes: (RefundNode | null)[] }>(refundsQuery, {
+    const result = await client.request<{ nodes: (RefundNode | null)[] }>(document, {
       ids: ids.slice(start, start + batchSize),
     });
     const refunds = [];

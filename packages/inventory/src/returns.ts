@@ -1,9 +1,23 @@
 import type { Queryable } from "@roestify/db";
-import { type AdminClient, emptyPage, gidNumber, type Page, pages } from "@roestify/shopify";
+import {
+  type AdminClient,
+  allNodes,
+  emptyPage,
+  gidNumber,
+  type Page,
+  pages,
+} from "@roestify/shopify";
 import {
   orderReturnsQuery,
+  returnReverseFulfillmentOrdersQuery,
   reverseFulfillmentOrderLineItemsQuery,
 } from "@roestify/shopify/documents";
+
+/**
+ * Whether the connection (alias `c`) may read returns: `read_returns` (or `write_returns`), not
+ * among the default scopes. Without it a return is seen only through its refund.
+ */
+export const returnsGranted = "c.scopes ~ '(^|,)\\s*(read|write)_returns\\s*(,|$)'";
 
 interface DispositionNode {
   id: string;
@@ -18,27 +32,43 @@ interface ReturnLineItemNode {
   dispositions: DispositionNode[];
 }
 
+interface ReverseFulfillmentOrderNode {
+  id: string;
+  lineItems: Page<ReturnLineItemNode>;
+}
+
 interface ReturnNode {
   id: string;
   status: string;
-  refunds: { nodes: { id: string }[] };
-  reverseFulfillmentOrders: { nodes: { id: string; lineItems: Page<ReturnLineItemNode> }[] };
+  reverseFulfillmentOrders: Page<ReverseFulfillmentOrderNode>;
 }
 
-/** Every line item of a return's reverse fulfillment orders: the page read, then the rest. */
-async function readLineItems(client: AdminClient, returned: ReturnNode) {
-  for (const rfo of returned.reverseFulfillmentOrders.nodes) {
-    if (!rfo.lineItems.pageInfo.hasNextPage) continue;
-    const rest = pages<ReturnLineItemNode>(
+/** A return with all its reverse fulfillment orders and their line items: read, then the rest. */
+async function readAll(client: AdminClient, returned: ReturnNode) {
+  const rfos = await allNodes(
+    client,
+    returned.reverseFulfillmentOrders,
+    returnReverseFulfillmentOrdersQuery,
+    returned.id,
+    (data) =>
+      (data.node as { reverseFulfillmentOrders?: Page<ReverseFulfillmentOrderNode> } | null)
+        ?.reverseFulfillmentOrders,
+  );
+  const filled = [];
+  for (const rfo of rfos) {
+    const lineItems = await allNodes(
       client,
+      rfo.lineItems,
       reverseFulfillmentOrderLineItemsQuery,
-      { id: rfo.id, after: rfo.lineItems.pageInfo.endCursor },
-      (data) =>
-        (data.node as { lineItems?: Page<ReturnLineItemNode> } | null)?.lineItems ?? emptyPage,
+      rfo.id,
+      (data) => (data.node as { lineItems?: Page<ReturnLineItemNode> } | null)?.lineItems,
     );
-    for await (const nodes of rest) rfo.lineItems.nodes.push(...nodes);
+    filled.push({ ...rfo, lineItems: { ...rfo.lineItems, nodes: lineItems } });
   }
-  return returned;
+  return {
+    ...returned,
+    reverseFulfillmentOrders: { ...returned.reverseFulfillmentOrders, nodes: filled },
+  };
 }
 
 const optionalNumber = (id: string | undefined) => (id ? Number(gidNumber(id)) : null);
@@ -62,9 +92,9 @@ function dispositionsOf(returned: ReturnNode) {
 
 /**
  * Mirrors the returns of the orders waiting for the stock ledger that have one, when the
- * connection may read them (`read_returns`, not among the default scopes: without it a return is
- * seen only through its refund). A return is read again each time its order changes: processing
- * it adds dispositions, which then come with the order's change as every sync path reads it.
+ * connection may read them (`returnsGranted`). A return is read again each time its order
+ * changes: processing it adds dispositions, which then come with the order's change as every
+ * sync path reads it.
  */
 export async function mirrorReturns(
   db: Queryable,
@@ -76,7 +106,7 @@ export async function mirrorReturns(
      FROM ledger_pending_orders p
      JOIN shopify_connections c ON c.id = p.connection_id
      JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id
-     WHERE p.connection_id = $1 AND c.scopes ~ '(^|,)\\s*(read|write)_returns\\s*(,|$)'
+     WHERE p.connection_id = $1 AND ${returnsGranted}
        AND coalesce(o.raw->>'returnStatus', 'NO_RETURN') <> 'NO_RETURN'`,
     [connectionId],
   );
@@ -89,24 +119,23 @@ export async function mirrorReturns(
       (data) => (data.order as { returns: Page<ReturnNode> } | null)?.returns ?? emptyPage,
     );
     for await (const nodes of returnPages) {
-      for (const returned of nodes) read.push(await readLineItems(client, returned));
+      for (const returned of nodes) read.push(await readAll(client, returned));
     }
     const returns = read.map((returned) => ({
       shopify_id: gidNumber(returned.id),
       order_id,
       status: returned.status,
       dispositions: dispositionsOf(returned),
-      refund_ids: returned.refunds.nodes.map((refund) => Number(gidNumber(refund.id))),
       raw: returned,
     }));
     await db.query(
-      `INSERT INTO shopify_returns (connection_id, shopify_id, order_id, status, dispositions, refund_ids, raw)
-       SELECT $1, r.shopify_id, r.order_id, r.status, r.dispositions, r.refund_ids, r.raw
+      `INSERT INTO shopify_returns (connection_id, shopify_id, order_id, status, dispositions, raw)
+       SELECT $1, r.shopify_id, r.order_id, r.status, r.dispositions, r.raw
        FROM jsonb_to_recordset($2::jsonb) AS r(shopify_id bigint, order_id bigint, status text,
-         dispositions jsonb, refund_ids jsonb, raw jsonb)
+         dispositions jsonb, raw jsonb)
        ON CONFLICT (connection_id, shopify_id) DO UPDATE
-       SET status = excluded.status, dispositions = excluded.dispositions,
-           refund_ids = excluded.refund_ids, raw = excluded.raw, synced_at = now()`,
+       SET status = excluded.status, dispositions = excluded.dispositions, raw = excluded.raw,
+           synced_at = now()`,
       [connectionId, JSON.stringify(returns)],
     );
   }

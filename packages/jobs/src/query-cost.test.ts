@@ -43,8 +43,10 @@ const variables: Record<string, object> = {
   bulkOperationQuery: { id: "gid://shopify/BulkOperation/1" },
   orderLineItemsQuery: { id: "gid://shopify/Order/1" },
   refundsQuery: { ids: ["gid://shopify/Refund/1", "gid://shopify/Refund/2"] },
+  refundsWithReturnQuery: { ids: ["gid://shopify/Refund/1", "gid://shopify/Refund/2"] },
   refundLineItemsQuery: { id: "gid://shopify/Refund/1", after: "cursor" },
   orderReturnsQuery: { id: "gid://shopify/Order/1" },
+  returnReverseFulfillmentOrdersQuery: { id: "gid://shopify/Return/1", after: "cursor" },
   reverseFulfillmentOrderLineItemsQuery: {
     id: "gid://shopify/ReverseFulfillmentOrder/1",
     after: "cursor",

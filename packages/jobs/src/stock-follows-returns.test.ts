@@ -125,6 +125,66 @@ describe("stock that follows processed returns", () => {
     expect(stock.restocks.filter((kind) => kind.startsWith("shopify_refund"))).toEqual([]);
   });
 
+  it("books a return paid by 7 refunds once per restocked bag, by incremental or full sync first", async () => {
+    const start = (await roestify()).available as number;
+    const returnUnitByUnit = async () => {
+      const order = await shippedOrder(7);
+      simulator.advanceClock(1000);
+      // Processed bag by bag, each with its refund: more refunds than a page of a return's.
+      const processed = simulator.processReturn(shop, order.orderId, {
+        lineItems: [{ lineItemId: order.lineItemId, quantity: 7 }],
+        refund: true,
+        unitByUnit: true,
+      });
+      expect(processed.refundIds).toHaveLength(7);
+      expect(shopifyAvailable()).toBe(start);
+    };
+    const bookedOnce = async () => {
+      const stock = await roestify();
+      expect(stock.available).toBe(start);
+      expect(stock.restocks.filter((kind) => kind.startsWith("shopify_refund"))).toEqual([]);
+      // Every movement has its own source: 7 bags are 7 dispositions of one bag.
+      expect(stock.restocks.slice(-7)).toEqual(Array(7).fill("shopify_return 1"));
+    };
+
+    await returnUnitByUnit();
+    await sync("incremental_sync");
+    await bookedOnce();
+    await sync("full_sync");
+    await sync("incremental_sync");
+    await bookedOnce();
+
+    await returnUnitByUnit();
+    await sync("full_sync");
+    await bookedOnce();
+    await sync("incremental_sync");
+    await sync("full_sync");
+    await bookedOnce();
+    expect((await roestify()).restocks.filter((kind) => kind === "shopify_return 1")).toHaveLength(
+      14,
+    );
+  });
+
+  it("books the restocks of every reverse fulfillment order of a return (more than a page)", async () => {
+    const start = (await roestify()).available as number;
+    const order = await shippedOrder(5);
+    simulator.advanceClock(1000);
+    simulator.processReturn(shop, order.orderId, {
+      lineItems: [1, 2, 1].map((quantity) => ({ lineItemId: order.lineItemId, quantity })),
+      reverseFulfillmentOrders: 3,
+    });
+    expect(shopifyAvailable()).toBe(start - 1);
+    await sync("incremental_sync");
+    expect((await roestify()).available).toBe(start - 1);
+    await sync("full_sync");
+    expect((await roestify()).available).toBe(start - 1);
+    expect((await roestify()).restocks.slice(-3).sort()).toEqual([
+      "shopify_return 1",
+      "shopify_return 1",
+      "shopify_return 2",
+    ]);
+  });
+
   it("books nothing for returned bags that were not restocked, and mirrors the return", async () => {
     const start = (await roestify()).available as number;
     const booked = (await roestify()).restocks;

@@ -117,6 +117,28 @@ describe("stock that follows the shop", () => {
     expect(await keniaStock()).toBe(49);
   });
 
+  it("books nothing again for an edit made before a SKU's opening that the mirror saw after", async () => {
+    const bags = simulator.createProduct(shop, {
+      title: "Peru Cajamarca",
+      variants: [{ option: "500 g", sku: "", available: [30] }],
+    });
+    const peru = bags.variants[0]?.id as string;
+    const peruInShop = () => simulator.getInventory(shop, { sku: "PERU-500" })[0]?.quantities;
+    // Mirrored while its variant has no SKU (nothing of Roestify's), then edited (3 bags back)
+    // and given a SKU: the SKU's opening (29) holds the edit the mirror sees only now.
+    const order = simulator.placeOrder(shop, { lineItems: [{ variantId: peru, quantity: 4 }] });
+    await sync("incremental_sync");
+    simulator.advanceClock(1000);
+    const lineItemId = order.lineItems[0]?.id as string;
+    simulator.editOrder(shop, order.id, { lineItemId, quantity: 1, restock: true });
+    simulator.updateVariant(shop, peru, { sku: "PERU-500" });
+    await sync("incremental_sync");
+    await sync("full_sync");
+    expect(peruInShop()?.available).toBe(29);
+    const stock = await skuStock(services, connection.organizationId, "PERU-500");
+    expect(stock).toMatchObject({ available: 29, kinds: ["opening_balance 29"] });
+  });
+
   it("books every line item of a refund of more than 25 (read a page at a time)", async () => {
     const start = shopifyAvailable() as number;
     const order = simulator.placeOrder(shop, {

@@ -596,16 +596,21 @@ export function returnableQuantity(order: OrderRecord, line: LineItemRecord): nu
  * `returnProcess`): every line's units get one disposition, and `RESTOCKED` ones go back to
  * `available` at the order's location. With `refund`, `returnProcess`'s `financialTransfer`
  * refunds the returned units; that refund's line items report the restock as `RETURN` too (the
- * case in which a reader of both would count it twice) without restocking again.
+ * case in which a reader of both would count it twice) without restocking again. `unitByUnit`:
+ * each unit is processed by a `returnProcess` of its own (a disposition, and a refund, per unit).
+ * The lines are spread in turn over `reverseFulfillmentOrders` reverse fulfillment orders (Shopify
+ * may make more than one for a return at one location).
  */
 export function processReturn(
   shop: ShopState,
   order: OrderRecord,
   at: string,
   lines: { line: LineItemRecord; quantity: number; restock: boolean }[],
-  refund: boolean,
+  how: { refund: boolean; unitByUnit: boolean; reverseFulfillmentOrders: number },
 ): ReturnRecord {
   const { id, num } = identity(shop, "Return");
+  const parts = (quantity: number) =>
+    how.unitByUnit ? Array.from({ length: quantity }, () => 1) : [quantity];
   const returned: ReturnRecord = {
     id,
     num,
@@ -618,11 +623,12 @@ export function processReturn(
     totalQuantity: lines.reduce((sum, { quantity }) => sum + quantity, 0),
     order,
     refunds: [],
-    reverseFulfillmentOrders: [
-      {
-        ...identity(shop, "ReverseFulfillmentOrder"),
-        status: "CLOSED",
-        lineItems: lines.map(({ line, quantity, restock: back }) => {
+    reverseFulfillmentOrders: Array.from({ length: how.reverseFulfillmentOrders }, (_, rfo) => ({
+      ...identity(shop, "ReverseFulfillmentOrder"),
+      status: "CLOSED" as const,
+      lineItems: lines
+        .filter((_, i) => i % how.reverseFulfillmentOrders === rfo)
+        .map(({ line, quantity, restock: back }) => {
           const fulfillmentLineItem = order.fulfillments
             .flatMap((f) => f.fulfillmentLineItems)
             .find((item) => item.lineItem === line);
@@ -632,36 +638,32 @@ export function processReturn(
             ...identity(shop, "ReverseFulfillmentOrderLineItem"),
             totalQuantity: quantity,
             fulfillmentLineItem,
-            dispositions: [
-              {
-                ...identity(shop, "ReverseFulfillmentOrderDisposition"),
-                createdAt: at,
-                type: back ? "RESTOCKED" : "NOT_RESTOCKED",
-                quantity,
-                location: back ? order.location : null,
-              },
-            ],
+            dispositions: parts(quantity).map((units) => ({
+              ...identity(shop, "ReverseFulfillmentOrderDisposition"),
+              createdAt: at,
+              type: back ? ("RESTOCKED" as const) : ("NOT_RESTOCKED" as const),
+              quantity: units,
+              location: back ? order.location : null,
+            })),
           };
         }),
-      },
-    ],
+    })),
   };
   shop.returns.add(returned);
   for (const rfo of returned.reverseFulfillmentOrders) shop.reverseFulfillmentOrders.add(rfo);
   order.returns.push(returned);
-  if (refund) {
-    const paid = refundOrder(
-      shop,
-      order,
-      at,
-      lines.map(({ line, quantity, restock: back }) => ({
-        line,
-        quantity,
-        restockType: back ? "RETURN" : "NO_RESTOCK",
-      })),
-      returned,
-    );
-    returned.refunds.push(paid);
+  if (how.refund) {
+    const refunded = lines.map(({ line, quantity, restock: back }) => ({
+      line,
+      quantity,
+      restockType: back ? ("RETURN" as const) : ("NO_RESTOCK" as const),
+    }));
+    const payments = how.unitByUnit
+      ? refunded.flatMap((refund) => parts(refund.quantity).map(() => [{ ...refund, quantity: 1 }]))
+      : [refunded];
+    for (const payment of payments) {
+      returned.refunds.push(refundOrder(shop, order, at, payment, returned));
+    }
   }
   touch(shop.orders, order, at);
   return returned;

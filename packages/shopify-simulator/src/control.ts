@@ -186,8 +186,16 @@ const processReturnInput = z
     lineItems: lineUnits({ restock: z.boolean().default(true) }),
     /** Whether `returnProcess` also refunds the returned units (`financialTransfer`). */
     refund: z.boolean().default(false),
+    /** Each unit processed by its own `returnProcess`: a disposition, and a refund, per unit. */
+    unitByUnit: z.boolean().default(false),
+    /** Over how many reverse fulfillment orders the line items are spread, in turn. */
+    reverseFulfillmentOrders: z.number().int().min(1).default(1),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.reverseFulfillmentOrders <= input.lineItems.length, {
+    message: "every reverse fulfillment order needs a line item",
+    path: ["reverseFulfillmentOrders"],
+  });
 
 const editOrderInput = z
   .object({
@@ -502,18 +510,22 @@ export class Control {
     const shop = this.#shop(shopDomain);
     const order = find(shop.orders, orderId, "Order");
     const parsed = processReturnInput.parse(input);
+    // A line may come more than once: what it returns in all counts.
+    const taken = new Map<string, number>();
     const lines = parsed.lineItems.map((returned) => {
       const line = lineOf(order, returned.lineItemId);
+      const quantity = (taken.get(line.id) ?? 0) + returned.quantity;
+      taken.set(line.id, quantity);
       const open = returnableQuantity(order, line);
-      if (returned.quantity > open) {
+      if (quantity > open) {
         throw new ControlError(409, `${line.id} has only ${open} shipped and not returned`);
       }
-      if (parsed.refund && returned.quantity > line.currentQuantity) {
+      if (parsed.refund && quantity > line.currentQuantity) {
         throw new ControlError(409, `${line.id} has only ${line.currentQuantity} to refund`);
       }
       return { line, quantity: returned.quantity, restock: returned.restock };
     });
-    const returned = processReturn(shop, order, this.sim.clock.iso(), lines, parsed.refund);
+    const returned = processReturn(shop, order, this.sim.clock.iso(), lines, parsed);
     this.sim.webhooks.emit(shop, "returns/process", returnBody(returned));
     for (const refund of returned.refunds) {
       this.sim.webhooks.emit(shop, "refunds/create", refundBody(refund));

@@ -79,6 +79,42 @@ describe("returns", () => {
     expect(available()).toBe(before + 2);
   });
 
+  it("processes a return unit by unit over reverse fulfillment orders: each refund names its return", async () => {
+    const { order, lineItemId, available } = shippedOrder("SANTOS-250");
+    const before = available() as number;
+    const processed = t.sim.processReturn(SHOP, order.id, {
+      lineItems: [1, 2].map((quantity) => ({ lineItemId, quantity })),
+      refund: true,
+      unitByUnit: true,
+      reverseFulfillmentOrders: 2,
+    });
+    expect(processed.refundIds).toHaveLength(3);
+    expect(processed.dispositions.map((d: { quantity: number }) => d.quantity)).toEqual([1, 1, 1]);
+    expect(available()).toBe(before + 3);
+
+    const token = t.sim.createAccessToken(SHOP, { scope: "read_orders,read_returns" }).access_token;
+    const read = await graphql(
+      t.sim.url,
+      token,
+      `query($id: ID!, $ids: [ID!]!) {
+        order(id: $id) { returns(first: 1) { nodes { reverseFulfillmentOrders(first: 5) {
+          nodes { lineItems(first: 5) { nodes { dispositions { quantity } } } } } } } }
+        nodes(ids: $ids) { ... on Refund { return { id } } } }`,
+      { id: order.id, ids: processed.refundIds },
+    );
+    const rfos = read.body.data.order.returns.nodes[0].reverseFulfillmentOrders.nodes;
+    expect(
+      rfos.map((rfo: { lineItems: { nodes: unknown[] } }) => rfo.lineItems.nodes.length),
+    ).toEqual([1, 1]);
+    expect(read.body.data.nodes).toEqual(Array(3).fill({ return: { id: processed.id } }));
+    expect(() =>
+      t.sim.processReturn(SHOP, order.id, {
+        lineItems: [{ lineItemId, quantity: 1 }],
+        reverseFulfillmentOrders: 2,
+      }),
+    ).toThrow(/every reverse fulfillment order needs a line item/);
+  });
+
   it("answers ACCESS_DENIED for an order's returns without read_returns", async () => {
     const { order } = shippedOrder("SANTOS-1000");
     const token = t.sim.createAccessToken(SHOP, { scope: "read_orders" }).access_token;

@@ -32,7 +32,7 @@ export { runFullSync } from "./sync/full-sync.ts";
 export { runIncrementalSync, syncOrderChanges } from "./sync/incremental-sync.ts";
 export { cancelSeq, ledgerSequence } from "./sync/ledger-feed.ts";
 export { upsertMirrorRows } from "./sync/mirror-writers.ts";
-export { emptyPage, type Page, pages } from "./sync/pages.ts";
+export { allNodes, emptyPage, type Page, pages } from "./sync/pages.ts";
 export {
   defaultSyncSettings,
   type SyncRun,

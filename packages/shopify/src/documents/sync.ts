@@ -403,15 +403,16 @@ const refundLineItemFields = /* GraphQL */ `
 /**
  * Refunds by id with what they restocked (read once per refund: the refund line items are not
  * part of the order documents, as a bulk query cannot nest a connection in the order's list of
- * refunds). A refund of more line items than the first page reads the rest with
- * `refundLineItemsQuery`.
+ * refunds), and, when the connection may read returns (`read_returns`), the return each pays for.
+ * A refund of more line items than the first page reads the rest with `refundLineItemsQuery`.
  */
-export const refundsQuery = /* GraphQL */ `
-  query Refunds($ids: [ID!]!) {
+const refundsDocument = (name: string, returnField: string) => /* GraphQL */ `
+  query ${name}($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Refund {
         id
         createdAt
+        ${returnField}
         refundLineItems(first: 25) {
           nodes {
             ...MirrorRefundLineItem
@@ -423,6 +424,10 @@ export const refundsQuery = /* GraphQL */ `
   }
   ${refundLineItemFields}
 `;
+
+export const refundsQuery = refundsDocument("Refunds", "");
+
+export const refundsWithReturnQuery = refundsDocument("RefundsWithReturn", "return { id }");
 
 /** The refund line items of one refund after `after` (~4 points each: 100 cost ~400). */
 export const refundLineItemsQuery = /* GraphQL */ `
@@ -463,13 +468,26 @@ const returnLineItemFields = /* GraphQL */ `
   }
 `;
 
+const reverseFulfillmentOrderFields = /* GraphQL */ `
+  fragment MirrorReverseFulfillmentOrder on ReverseFulfillmentOrder {
+    id
+    lineItems(first: 10) {
+      nodes {
+        ...MirrorReturnLineItem
+      }
+      ${pageInfo}
+    }
+  }
+`;
+
 /**
  * The returns of an order (with `read_returns` only), a page at a time: what each reverse
  * fulfillment order line item's dispositions did with the returned units (`RESTOCKED` at a
- * location, or not), and the refunds that paid for each return. Read again whenever the order
- * changed, as a return gains dispositions until it closes. It may cost up to ~750 points (what
- * it really costs is far less and refunded), so one order a request. A reverse fulfillment
- * order (one per location the units come back to) of more line items reads the rest with
+ * location, or not). Which refunds paid for a return, each refund says itself
+ * (`refundsWithReturnQuery`). Read again whenever the order changed, as a return gains
+ * dispositions until it closes. It may cost up to ~650 points (what it really costs is far less
+ * and refunded), so one order a request. A return of more reverse fulfillment orders reads the
+ * rest with `returnReverseFulfillmentOrdersQuery`, one of more line items the rest with
  * `reverseFulfillmentOrderLineItemsQuery`.
  */
 export const orderReturnsQuery = /* GraphQL */ `
@@ -479,27 +497,36 @@ export const orderReturnsQuery = /* GraphQL */ `
         nodes {
           id
           status
-          refunds(first: 5) {
-            nodes {
-              id
-            }
-          }
           reverseFulfillmentOrders(first: 2) {
             nodes {
-              id
-              lineItems(first: 10) {
-                nodes {
-                  ...MirrorReturnLineItem
-                }
-                ${pageInfo}
-              }
+              ...MirrorReverseFulfillmentOrder
             }
+            ${pageInfo}
           }
         }
         ${pageInfo}
       }
     }
   }
+  ${reverseFulfillmentOrderFields}
+  ${returnLineItemFields}
+`;
+
+/** The reverse fulfillment orders of one return after `after` (~63 points each). */
+export const returnReverseFulfillmentOrdersQuery = /* GraphQL */ `
+  query ReturnReverseFulfillmentOrders($id: ID!, $after: String) {
+    node(id: $id) {
+      ... on Return {
+        reverseFulfillmentOrders(first: 10, after: $after) {
+          nodes {
+            ...MirrorReverseFulfillmentOrder
+          }
+          ${pageInfo}
+        }
+      }
+    }
+  }
+  ${reverseFulfillmentOrderFields}
   ${returnLineItemFields}
 `;
 

@@ -28,3 +28,26 @@ export async function* pages<T>(
     after = page.pageInfo.endCursor;
   }
 }
+
+/**
+ * Every node of a nested connection whose first page came with its parent: that page's nodes,
+ * then the pages after it, read by `document` for the parent `id` (`pick` finds the connection).
+ */
+export async function allNodes<T>(
+  client: AdminClient,
+  first: Page<T>,
+  document: string,
+  id: string,
+  pick: (data: Record<string, unknown>) => Page<T> | undefined,
+): Promise<T[]> {
+  const nodes = [...first.nodes];
+  if (!first.pageInfo.hasNextPage) return nodes;
+  const rest = pages<T>(
+    client,
+    document,
+    { id, after: first.pageInfo.endCursor },
+    (data) => pick(data) ?? emptyPage,
+  );
+  for await (const page of rest) nodes.push(...page);
+  return nodes;
+}
