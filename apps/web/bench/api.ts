@@ -24,6 +24,7 @@ import express from "express";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { z } from "zod";
+import { cpuMs } from "./process-cpu.ts";
 import { startWebProcess } from "./web-process.ts";
 
 const env = parseEnv(
@@ -228,16 +229,6 @@ interface Result {
   cpuMsPerRequest: number;
   serverCpuMs: number;
   postgresCpuMs: number;
-}
-
-/** CPU time (user + system, ms) of a process, from /proc (Linux); undefined once it has ended. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -3,21 +3,29 @@
  * about BENCH_DELIVERIES (1,000) webhooks over BENCH_SECONDS (60) for changes made through the
  * simulator's control API (customers and products updated, orders placed). Prints the latency
  * from a change's delivery to its row in the mirrors (p50/p95/max), the incremental syncs per
- * shop, and the webhook route's p99 as the simulator measured its answers.
+ * shop, and the webhook route's p50/p99/max as the simulator measured its answers (send to
+ * last byte on its delivery thread: what Shopify sees, and what the target applies to) and as
+ * the web process logged them (its request log's `responseTime`), the web process's CPU time per
+ * delivery, PostgreSQL's WAL fsyncs meanwhile (count, mean ms: each accepted delivery waits for
+ * one), and the delay of the simulator's main event loop (its API; no longer in the figures).
  *
- * Three processes on 127.0.0.1: this one (a throwaway embedded PostgreSQL and the web app, the
- * thing measured), the simulator (`BENCH_ROLE=simulator`, driven over its HTTP control API) and
- * a real worker (`apps/worker/src/main.ts`). The run stops by itself.
+ * Four processes on 127.0.0.1 besides a throwaway embedded PostgreSQL: this one (it connects
+ * the shops and polls the mirrors), the web app as production runs it (`startWebProcess`:
+ * production conditions, default logging, its own pool; the thing measured), the simulator
+ * (`BENCH_ROLE=simulator`, driven over its HTTP control API) and a real worker
+ * (`apps/worker/src/main.ts`). The run stops by itself.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   createDatabase,
+  type Database,
   encryptSql,
   parseEnv,
   prepareDatabase,
@@ -25,10 +33,12 @@ import {
   transaction,
 } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
-import { createLogger, readApiEnv, type Services } from "@roestify/runtime";
+import { testSecrets } from "@roestify/runtime/testing";
 import { createAdminClient, ensureWebhookSubscriptions, readShopifyEnv } from "@roestify/shopify";
+import { simulatorNodeFlags } from "@roestify/shopify-simulator/node-flags";
 import { z } from "zod";
-import { createApp } from "../src/app.ts";
+import { cpuMs } from "./process-cpu.ts";
+import { startWebProcess } from "./web-process.ts";
 
 const env = parseEnv(
   z.object({
@@ -39,16 +49,13 @@ const env = parseEnv(
     BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(4),
     BENCH_SIMULATOR_PORT: z.coerce.number().int().default(3168),
     BENCH_WEB_PORT: z.coerce.number().int().default(3169),
+    /** Node flags of the web process, e.g. `--cpu-prof` to see where its time goes. */
+    BENCH_WEB_ARGS: z.string().default(""),
   }),
   process.env,
 );
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' configuration: a throwaway database, nothing of it leaves this machine.
+const secrets = testSecrets;
 const simulatorUrl = `http://127.0.0.1:${env.BENCH_SIMULATOR_PORT}`;
 const appUrl = `http://127.0.0.1:${env.BENCH_WEB_PORT}`;
 const shops = Array.from({ length: env.BENCH_SHOPS }, (_, i) => `bench-shop-${i}.myshopify.com`);
@@ -61,9 +68,23 @@ async function serveSimulator() {
     apiSecret: secrets.SHOPIFY_API_SECRET,
     shops: shops.map((domain, i) => ({ domain, seed: i, products: 20, customers: 40, orders: 40 })),
   });
+  // How late its main thread's timers and I/O callbacks ran (GraphQL, bulk, control calls): the
+  // deliveries are timed on their own thread, which this delay must not reach.
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  process.on("message", (message) => {
+    if (message === "measure") delay.reset();
+    if (message === "report") process.send?.(loopDelayMs(delay));
+  });
+  delay.enable();
   process.send?.("ready");
   process.once("disconnect", () => void simulator.close().then(() => process.exit(0)));
 }
+
+const loopDelayMs = (delay: ReturnType<typeof monitorEventLoopDelay>) => ({
+  p50: round(delay.percentile(50) / 1e6),
+  p99: round(delay.percentile(99) / 1e6),
+  max: round(delay.max / 1e6),
+});
 
 async function control(method: string, path: string, body?: object) {
   const response = await fetch(`${simulatorUrl}/_control${path}`, {
@@ -77,14 +98,14 @@ async function control(method: string, path: string, body?: object) {
 
 const numberOf = (gid: string) => gid.split("/").pop() as string;
 
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function main() {
-  const cluster = await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), "bench-webhooks-")),
-    persistent: false,
-  });
+  const workDir = mkdtempSync(join(tmpdir(), "bench-webhooks-"));
+  const cluster = await startEmbeddedPostgres({ dataDir: join(workDir, "pg"), persistent: false });
   const children: ChildProcess[] = [];
   const stop = async () => {
     // The worker ends its jobs and sessions before the simulator it talks to and the database go.
@@ -94,6 +115,7 @@ async function main() {
       await exited;
     }
     await cluster.stop();
+    rmSync(workDir, { recursive: true, force: true });
   };
   const timeout = setTimeout(
     () => {
@@ -105,21 +127,32 @@ async function main() {
   try {
     await prepareDatabase(cluster.url);
     const db = createDatabase(cluster.url);
+    // Every accepted delivery waits for its commit's WAL flush: timed, to tell it apart.
+    await db.pool.query("ALTER SYSTEM SET track_wal_io_timing = on");
+    await db.pool.query("SELECT pg_reload_conf()");
     const config = { ...secrets, SHOPIFY_API_ORIGIN: simulatorUrl, APP_URL: appUrl };
-    const services: Services = {
-      db,
-      env: readApiEnv(config),
-      shopify: readShopifyEnv(config),
-      log: createLogger({ name: "bench-web", level: "silent" }),
-    };
-    const server = createApp(services).listen(env.BENCH_WEB_PORT, "127.0.0.1");
-    await once(server, "listening");
+    // The simulator imports this file, and with it the test secrets (exported under `test`); its
+    // flags as its start script has them.
     const simulator = fork(fileURLToPath(import.meta.url), {
+      execArgv: ["--conditions=test", ...simulatorNodeFlags],
       env: { ...process.env, BENCH_ROLE: "simulator" },
     });
     children.push(simulator);
     await once(simulator, "message");
+    const requestLog = join(workDir, "web.log");
+    const logFile = openSync(requestLog, "w");
+    const web = await startWebProcess({
+      databaseUrl: cluster.url,
+      port: env.BENCH_WEB_PORT,
+      nodeArgs: env.BENCH_WEB_ARGS.split(" ").filter(Boolean),
+      env: { SHOPIFY_API_ORIGIN: simulatorUrl },
+      stdout: logFile,
+    });
+    closeSync(logFile);
+    children.push(web.process);
+    // Production conditions, as `pnpm --filter @roestify/worker start` runs it.
     const worker = fork(fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
+      execArgv: [],
       env: {
         ...process.env,
         ...config,
@@ -130,12 +163,38 @@ async function main() {
     });
     children.push(worker);
 
-    const connections = await connectShops(services);
+    const connections = await connectShops(db, config);
     console.log(`${shops.length} shops connected and fully synced`);
-    const result = await deliverChanges(services, connections);
-    console.log(JSON.stringify(result, null, 2));
-    server.close();
-    server.closeAllConnections();
+    simulator.send("measure");
+    const webCpuBefore = cpuMs(web.process.pid as number) ?? 0;
+    const walBefore = await walFsyncs(db);
+    const result = await deliverChanges(db, connections);
+    const webCpu = (cpuMs(web.process.pid as number) ?? 0) - webCpuBefore;
+    const walAfter = await walFsyncs(db);
+    simulator.send("report");
+    const [simulatorLoopDelayMs] = await once(simulator, "message");
+    const served = serverSideDurations(requestLog);
+    console.log(
+      JSON.stringify(
+        {
+          ...result,
+          routeServerSideMs: {
+            p50: percentile(served, 50),
+            p99: percentile(served, 99),
+            max: served.at(-1),
+          },
+          webCpuMsPerDelivery: round(webCpu / result.deliveries),
+          walFsync: {
+            count: walAfter.fsyncs - walBefore.fsyncs,
+            meanMs: round((walAfter.ms - walBefore.ms) / (walAfter.fsyncs - walBefore.fsyncs)),
+          },
+          simulatorLoopDelayMs,
+          loadavg: loadavg().map(round),
+        },
+        null,
+        2,
+      ),
+    );
     await db.close();
   } catch (error) {
     console.error("bench:webhooks failed:", error);
@@ -146,14 +205,35 @@ async function main() {
   }
 }
 
+/**
+ * The webhook route's own figures: `responseTime` (ms, from the request's arrival in Express to
+ * its answer's end) of every webhook line in the web process's request log.
+ */
+function serverSideDurations(logPath: string): number[] {
+  return readFileSync(logPath, "utf8")
+    .split("\n")
+    .filter((line) => line.includes('"/api/v1/shopify/webhooks"'))
+    .map((line) => (JSON.parse(line) as { responseTime: number }).responseTime)
+    .sort((a, b) => a - b);
+}
+
+/** WAL flushes to disk so far, and the milliseconds they took (PostgreSQL's I/O statistics). */
+async function walFsyncs(db: Database) {
+  const result = await db.pool.query<{ fsyncs: number; ms: number }>(
+    `SELECT coalesce(sum(fsyncs), 0)::float8 AS fsyncs, coalesce(sum(fsync_time), 0)::float8 AS ms
+     FROM pg_stat_io WHERE object = 'wal'`,
+  );
+  return result.rows[0] as { fsyncs: number; ms: number };
+}
+
 /** Each shop connected as the OAuth callback leaves it: token, subscriptions, a full sync. */
-async function connectShops(services: Services) {
+async function connectShops(db: Database, config: Record<string, string>) {
   const connections: string[] = [];
   for (const [i, shop] of shops.entries()) {
     const { access_token: token } = (await control("POST", `/shops/${shop}/tokens`, {})) as {
       access_token: string;
     };
-    const connectionId = await transaction(services.db.pool, async (tx) => {
+    const connectionId = await transaction(db.pool, async (tx) => {
       const organizationId = `bench-org-${i}`;
       await tx.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
       const inserted = await tx.query<{ id: string }>(
@@ -171,7 +251,7 @@ async function connectShops(services: Services) {
       return id;
     });
     const client = createAdminClient({
-      env: services.shopify,
+      env: readShopifyEnv(config),
       shop,
       accessToken: async () => token,
     });
@@ -179,7 +259,7 @@ async function connectShops(services: Services) {
     connections.push(connectionId);
   }
   for (;;) {
-    const pending = await services.db.pool.query(
+    const pending = await db.pool.query(
       "SELECT 1 FROM shopify_sync_jobs WHERE status IN ('queued', 'running')",
     );
     if (!pending.rowCount) return connections;
@@ -198,16 +278,16 @@ interface Change {
 }
 
 /** Makes the changes at an even rate, then waits until the mirrors show all of them. */
-async function deliverChanges(services: Services, connections: string[]) {
+async function deliverChanges(db: Database, connections: string[]) {
   const ids = await Promise.all(
     shops.map(async (shop) => {
       const detail = (await control("GET", `/shops/${shop}/inventory`)) as { variantId: string }[];
-      const customers = await services.db.pool.query<{ id: string }>(
+      const customers = await db.pool.query<{ id: string }>(
         `SELECT c.shopify_id::text AS id FROM shopify_customers c
          JOIN shopify_connections k ON k.id = c.connection_id WHERE k.shop = $1`,
         [shop],
       );
-      const products = await services.db.pool.query<{ id: string }>(
+      const products = await db.pool.query<{ id: string }>(
         `SELECT p.shopify_id::text AS id FROM shopify_products p
          JOIN shopify_connections k ON k.id = p.connection_id WHERE k.shop = $1`,
         [shop],
@@ -220,7 +300,7 @@ async function deliverChanges(services: Services, connections: string[]) {
     }),
   );
   await control("DELETE", "/requests");
-  const since = await services.db.pool.query<{ now: Date }>("SELECT now()");
+  const since = await db.pool.query<{ now: Date }>("SELECT now()");
   const changes: Change[] = [];
   const interval = (env.BENCH_SECONDS * 1000) / env.BENCH_DELIVERIES;
   const started = Date.now();
@@ -259,13 +339,13 @@ async function deliverChanges(services: Services, connections: string[]) {
       changes.push({ connectionId, table: "shopify_products", id, expected: title, madeAt });
     }
     const next = started + (n + 1) * interval;
-    await watch(services, changes);
+    await watch(db, changes);
     if (next > Date.now()) await sleep(next - Date.now());
   }
   const deadline = Date.now() + 180_000;
   while (changes.some((change) => !change.visibleAt) && Date.now() < deadline) {
     await sleep(200);
-    await watch(services, changes);
+    await watch(db, changes);
   }
   const deliveries = (await control("GET", "/webhooks/deliveries")) as {
     topic: string;
@@ -278,11 +358,12 @@ async function deliverChanges(services: Services, connections: string[]) {
     .filter((change) => change.visibleAt)
     .map((change) => (change.visibleAt as number) - change.madeAt)
     .sort((a, b) => a - b);
+  // Answer times as Shopify would see them: from sending to the answer's last byte.
   const route = deliveries
     .filter((d) => d.status === 200 && d.durationMs !== null)
     .map((d) => d.durationMs as number)
     .sort((a, b) => a - b);
-  const syncs = await services.db.pool.query<{ connection_id: string; n: number }>(
+  const syncs = await db.pool.query<{ connection_id: string; n: number }>(
     `SELECT connection_id, count(*)::int AS n FROM shopify_sync_jobs
      WHERE type = 'incremental_sync' AND created_at >= $1 GROUP BY connection_id`,
     [since.rows[0]?.now],
@@ -309,18 +390,18 @@ async function deliverChanges(services: Services, connections: string[]) {
     incrementalSyncsPerShop: { min: perShop[0], max: perShop.at(-1), all: perShop },
     syncsPerShopPer10s: Math.round(Math.max(...per10s) * 100) / 100,
     routeMs: {
-      p50: Math.round(percentile(route, 50) * 10) / 10,
-      p99: Math.round(percentile(route, 99) * 10) / 10,
-      max: Math.round((route.at(-1) ?? Number.NaN) * 10) / 10,
+      p50: round(percentile(route, 50)),
+      p99: round(percentile(route, 99)),
+      max: round(route.at(-1) ?? Number.NaN),
     },
   };
 }
 
 /** Marks the changes the mirrors show now. */
-async function watch(services: Services, changes: Change[]) {
+async function watch(db: Database, changes: Change[]) {
   const pending = changes.filter((change) => !change.visibleAt);
   if (!pending.length) return;
-  const shown = await services.db.pool.query<{ i: number }>(
+  const shown = await db.pool.query<{ i: number }>(
     `SELECT p.i FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY
        AS p(connection_id, tab, shopify_id, expected, i)
      WHERE (p.tab = 'shopify_orders' AND EXISTS (SELECT 1 FROM shopify_orders o

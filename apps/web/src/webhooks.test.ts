@@ -120,6 +120,28 @@ describe("POST /api/v1/shopify/webhooks", () => {
     expect(await eventCount()).toBe(0);
   });
 
+  it("answers 400 to a signed delivery without Shopify's headers, and records nothing", async () => {
+    const body = JSON.stringify({ id: 1 });
+    const response = await fetch(`${url}/api/v1/shopify/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-hmac-sha256": createHmac("sha256", testSecrets.SHOPIFY_API_SECRET)
+          .update(body)
+          .digest("base64"),
+        "x-shopify-shop-domain": shop,
+        "x-shopify-api-version": "2026-10",
+      },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect((await readEnvelope(response)).error).toMatchObject({
+      code: "invalid_request",
+      details: { missing_headers: ["X-Shopify-Topic", "X-Shopify-Webhook-Id"] },
+    });
+    expect(await eventCount()).toBe(0);
+  });
+
   it("stores an event once: a repeat answers 200 and does nothing; unknown topics are kept, ignored", async () => {
     const eventId = randomUUID();
     for (let i = 0; i < 3; i++) {

@@ -33,7 +33,7 @@ export function webhookRoutes(services: Services) {
   return Router()
     .post(webhookPath, express.raw({ type: () => true, limit: "5mb" }), async (req, res) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const verdict = await verify(body, req);
+      const verdict = verify(body, req.headers);
       if (!verdict.ok && verdict.reason === "unauthorized") throw new ApiError("unauthorized");
       if (!verdict.ok) {
         throw new ApiError("invalid_request", { details: { missing_headers: verdict.missing } });

@@ -165,6 +165,38 @@ describe("stock that follows processed returns", () => {
     );
   });
 
+  it("books nothing for a return's refund mirrored before refunds named their return", async () => {
+    const start = (await roestify()).available as number;
+    const order = await shippedOrder(3);
+    const processed = simulator.processReturn(shop, order.orderId, {
+      lineItems: [{ lineItemId: order.lineItemId, quantity: 2 }],
+      refund: true,
+    });
+    await sync("incremental_sync");
+    // As mirrored before: the refund without its return, the return listing it.
+    const numbers = (ids: string[]) => ids.map((id) => Number(id.split("/").pop()));
+    await services.db.pool.query(
+      "UPDATE shopify_refunds SET raw = raw - 'return' WHERE connection_id = $1 AND shopify_id = ANY ($2)",
+      [connection.connectionId, numbers(processed.refundIds)],
+    );
+    await services.db.pool.query(
+      "UPDATE shopify_returns SET refund_ids = $3 WHERE connection_id = $1 AND shopify_id = $2",
+      [
+        connection.connectionId,
+        ...numbers([processed.id]),
+        JSON.stringify(numbers(processed.refundIds)),
+      ],
+    );
+    // The order changes again (one more bag back): its refunds are looked at anew.
+    simulator.processReturn(shop, order.orderId, {
+      lineItems: [{ lineItemId: order.lineItemId, quantity: 1 }],
+    });
+    await sync("incremental_sync");
+    await sync("full_sync");
+    expect(shopifyAvailable()).toBe(start);
+    expect((await roestify()).available).toBe(start);
+  });
+
   it("books the restocks of every reverse fulfillment order of a return (more than a page)", async () => {
     const start = (await roestify()).available as number;
     const order = await shippedOrder(5);

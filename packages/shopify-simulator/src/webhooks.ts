@@ -7,6 +7,7 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { DeliveryThread } from "./delivery-thread.ts";
 import { gid } from "./ids.ts";
 import { Random } from "./random.ts";
 import type { Entity } from "./records.ts";
@@ -65,7 +66,7 @@ export interface WebhookDeliveryEntry {
   status: number | null;
   /** When a 2xx answer came (ms since the epoch, real time). */
   deliveredAt: number | null;
-  /** How long the last attempt waited for its answer. */
+  /** How long the last attempt waited for its answer (timed on the delivery thread). */
   durationMs: number | null;
   firstAttemptAt: number | null;
 }
@@ -84,7 +85,7 @@ export class Webhooks {
   #faults = webhookFaultSchema.parse({});
   #random = new Random(1);
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #inFlight = new Set<AbortController>();
+  readonly #thread = new DeliveryThread();
   #closed = false;
 
   constructor(sim: Simulation) {
@@ -150,7 +151,7 @@ export class Webhooks {
 
   /** Waits until no delivery is under way or waiting for a retry (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.#timers.size || this.#inFlight.size) {
+    while (this.#timers.size || this.#thread.busy) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -159,7 +160,7 @@ export class Webhooks {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    for (const controller of this.#inFlight) controller.abort();
+    this.#thread.close();
   }
 
   #entry(
@@ -201,37 +202,25 @@ export class Webhooks {
     const secret = entry.forged
       ? `${this.#sim.options.apiSecret}-forged`
       : this.#sim.options.apiSecret;
-    const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), answerTimeoutMs);
-    this.#inFlight.add(controller);
     entry.attempts++;
-    const started = performance.now();
     entry.firstAttemptAt ??= Date.now();
-    try {
-      const response = await fetch(entry.uri, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-shopify-topic": entry.topic,
-          "x-shopify-hmac-sha256": createHmac("sha256", secret).update(text).digest("base64"),
-          "x-shopify-shop-domain": entry.shop,
-          "x-shopify-webhook-id": entry.webhookId,
-          "x-shopify-event-id": entry.eventId,
-          "x-shopify-triggered-at": entry.triggeredAt,
-          "x-shopify-api-version": "2026-10",
-        },
-        body: text,
-        signal: controller.signal,
-      });
-      await response.arrayBuffer();
-      entry.status = response.status;
-    } catch {
-      entry.status = 0;
-    } finally {
-      entry.durationMs = performance.now() - started;
-      clearTimeout(timeout);
-      this.#inFlight.delete(controller);
-    }
+    const answer = await this.#thread.send({
+      uri: entry.uri,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": entry.topic,
+        "x-shopify-hmac-sha256": createHmac("sha256", secret).update(text).digest("base64"),
+        "x-shopify-shop-domain": entry.shop,
+        "x-shopify-webhook-id": entry.webhookId,
+        "x-shopify-event-id": entry.eventId,
+        "x-shopify-triggered-at": entry.triggeredAt,
+        "x-shopify-api-version": "2026-10",
+      },
+      body: text,
+      timeoutMs: answerTimeoutMs,
+    });
+    entry.status = answer.status;
+    entry.durationMs = answer.durationMs;
     if (entry.status >= 200 && entry.status < 300) {
       entry.deliveredAt = Date.now();
       return;
