@@ -17,7 +17,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { encryptSql, parseEnv, prepareDatabase, startEmbeddedPostgres } from "@roestify/db";
+import {
+  type Columns,
+  encryptSql,
+  parseEnv,
+  prepareDatabase,
+  startEmbeddedPostgres,
+} from "@roestify/db";
 import { testSecrets } from "@roestify/runtime/testing";
 import autocannon from "autocannon";
 import express from "express";
@@ -308,7 +314,7 @@ async function measure(
  */
 async function seed(db: pg.Pool): Promise<{ jobId: string }> {
   await db.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
-  const connection = await db.query<{ id: string }>(
+  const connection = await db.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections
        (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, 'bench.myshopify.com', 'read_products', '2026-10', ${encryptSql("$2", "$3")}, 101)
@@ -328,7 +334,7 @@ async function seed(db: pg.Pool): Promise<{ jobId: string }> {
      FROM generate_series(1, 303) n`,
     [organizationId, connectionId],
   );
-  const job = await db.query<{ id: string }>(
+  const job = await db.query<Columns<"shopify_sync_jobs", "id">>(
     "SELECT id FROM shopify_sync_jobs ORDER BY created_at DESC LIMIT 1",
   );
   await db.query(

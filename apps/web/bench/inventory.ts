@@ -16,6 +16,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type Columns,
   createDatabase,
   encryptSql,
   parseEnv,
@@ -102,7 +103,7 @@ try {
     .slice(0, env.BENCH_SKUS);
   const { access_token } = simulator.createAccessToken(shop);
   await db.pool.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
-  const connection = await db.pool.query<{ id: string }>(
+  const connection = await db.pool.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, $2, '', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
     [organizationId, shop, access_token, testSecrets.TOKEN_ENCRYPTION_KEY, gidNumber(location)],

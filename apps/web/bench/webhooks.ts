@@ -24,6 +24,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
+  type Columns,
   createDatabase,
   type Database,
   encryptSql,
@@ -236,7 +237,7 @@ async function connectShops(db: Database, config: Record<string, string>) {
     const connectionId = await transaction(db.pool, async (tx) => {
       const organizationId = `bench-org-${i}`;
       await tx.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
-      const inserted = await tx.query<{ id: string }>(
+      const inserted = await tx.query<Columns<"shopify_connections", "id">>(
         `INSERT INTO shopify_connections (organization_id, shop, scopes, api_version, access_token_encrypted)
          VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}) RETURNING id`,
         [organizationId, shop, token, secrets.TOKEN_ENCRYPTION_KEY],
@@ -363,7 +364,7 @@ async function deliverChanges(db: Database, connections: string[]) {
     .filter((d) => d.status === 200 && d.durationMs !== null)
     .map((d) => d.durationMs as number)
     .sort((a, b) => a - b);
-  const syncs = await db.pool.query<{ connection_id: string; n: number }>(
+  const syncs = await db.pool.query<Columns<"shopify_sync_jobs", "connection_id"> & { n: number }>(
     `SELECT connection_id, count(*)::int AS n FROM shopify_sync_jobs
      WHERE type = 'incremental_sync' AND created_at >= $1 GROUP BY connection_id`,
     [since.rows[0]?.now],

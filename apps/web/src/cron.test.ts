@@ -1,5 +1,7 @@
-import { holdWorkerLiveness, runQueueTick } from "@roestify/jobs";
-import pg from "pg";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { runQueueTick, startRunner } from "@roestify/jobs";
 import { describe, expect, it } from "vitest";
 import { insertConnection, readEnvelope, startTestApp, testSecrets } from "./testing.ts";
 
@@ -11,9 +13,10 @@ const cron = (method: string, secret?: string) =>
     headers: secret ? { authorization: `Bearer ${secret}` } : {},
   });
 
-const addTickJob = async () =>
-  (await db.pool.query("SELECT (graphile_worker.add_job('shopify_queue_tick', '{}')).id")).rows[0]
+const addJob = async (task: string) =>
+  (await db.pool.query("SELECT (graphile_worker.add_job($1, '{}')).id", [task])).rows[0]
     .id as string;
+const addTickJob = () => addJob("shopify_queue_tick");
 
 describe("/cron/shopify-queue", () => {
   it("needs the cron secret", async () => {
@@ -101,29 +104,50 @@ describe("the queue tick", () => {
   });
 
   it("releases the jobs of dead workers at once, never those of live ones", async () => {
-    const live = new pg.Client({ connectionString: db.url });
-    await live.connect();
+    // Two real runners, each holding a job of its own task: one in this process, one in a child
+    // process that is killed with its job.
+    const held = Promise.withResolvers<void>();
+    const live = await startRunner({
+      connectionString: db.url,
+      taskList: { held_by_live: () => held.promise },
+      concurrency: 1,
+      log: services.log,
+    });
+    const holdingWorker = fileURLToPath(new URL("./holding-worker.ts", import.meta.url));
+    const killed = spawn(process.execPath, [holdingWorker, db.url, "held_by_killed"], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: "ignore",
+    });
     try {
-      await holdWorkerLiveness(live, "worker-alive");
-      // A worker that registered as every worker does, then died with its lock.
-      await db.pool.query("INSERT INTO job_workers (worker_id) VALUES ('worker-killed')");
-      const jobs = [await addTickJob(), await addTickJob()];
-      const lock = (id: string, worker: string) =>
-        db.pool.query(
-          `UPDATE graphile_worker._private_jobs
-           SET locked_at = now() - interval '1 minute', locked_by = $2 WHERE id = $1`,
-          [id, worker],
-        );
-      await lock(jobs[0] as string, "worker-alive");
-      await lock(jobs[1] as string, "worker-killed");
-      await runQueueTick(services);
-      const locks = await db.pool.query(
-        "SELECT locked_by FROM graphile_worker.jobs WHERE id = ANY($1) ORDER BY id",
-        [jobs],
-      );
-      expect(locks.rows).toEqual([{ locked_by: "worker-alive" }, { locked_by: null }]);
+      const jobs = [await addJob("held_by_live"), await addJob("held_by_killed")];
+      const lockedBy = async () =>
+        (
+          await db.pool.query<{ locked_by: string | null }>(
+            "SELECT locked_by FROM graphile_worker.jobs WHERE id = ANY($1) ORDER BY id",
+            [jobs],
+          )
+        ).rows.map((row) => row.locked_by);
+      await expect
+        .poll(lockedBy, { timeout: 20_000, interval: 100 })
+        .toEqual([expect.stringMatching(/^pool-/), expect.stringMatching(/^pool-/)]);
+      const [liveWorker] = await lockedBy();
+      killed.kill("SIGKILL");
+      await once(killed, "exit");
+      // PostgreSQL drops the killed worker's liveness lock as its connection closes.
+      await expect
+        .poll(
+          async () => {
+            await runQueueTick(services);
+            return lockedBy();
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        .toEqual([liveWorker, null]);
     } finally {
-      await live.end();
+      if (killed.exitCode === null) killed.kill("SIGKILL");
+      held.resolve();
+      await live.stop();
     }
-  });
+    // A worker process starts: on a busy machine that takes a while.
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { listenForJobChanges } from "@roestify/api";
-import { type Database, encryptSql, mirrorTables } from "@roestify/db";
+import { type Columns, type Database, encryptSql, mirrorTables } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import { createLogger } from "@roestify/runtime";
 import { testSecrets, testServices } from "@roestify/runtime/testing";
@@ -80,7 +80,7 @@ export async function insertConnection(db: Database, organizationId: string, sho
   await db.pool.query("INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING", [
     organizationId,
   ]);
-  const result = await db.pool.query<{ id: string }>(
+  const result = await db.pool.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections
        (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, 101)

@@ -1,4 +1,5 @@
 import { parseEnv } from "@roestify/db";
+import type { testSecrets } from "@roestify/runtime/testing";
 import { z } from "zod";
 
 const count = z.coerce.number().int().min(0);
@@ -19,6 +20,11 @@ const schema = z.object({
   BENCH_DATABASE_URL: z.string().optional(),
   BENCH_JOB_TYPE: z.enum(["full_sync", "incremental_sync"]).optional(),
   BENCH_JOB_ID: z.string().optional(),
+  /** A child's secrets, from the bench's process (JSON). */
+  BENCH_SECRETS: z
+    .string()
+    .transform((json): typeof testSecrets => JSON.parse(json))
+    .optional(),
 });
 
 export const benchEnv = parseEnv(schema, process.env);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
+  type Columns,
   createDatabase,
   encryptSql,
   parseEnv,
@@ -188,7 +189,7 @@ try {
      SET last_synced_at = now() - random() * make_interval(secs => ($1 + 1) * 60 / $2)`,
     [interval, k],
   );
-  const bigJob = await db.pool.query<{ id: string }>(
+  const bigJob = await db.pool.query<Columns<"shopify_sync_jobs", "id">>(
     `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
      SELECT organization_id, id, 'full_sync', 'bench' FROM shopify_connections WHERE shop = $1
      RETURNING id`,
@@ -249,10 +250,9 @@ try {
   );
   const ages = await smallAges();
   worstP99 = Math.max(worstP99, percentile(ages, 99));
-  const full = await db.pool.query<{ status: string; started_at: Date; finished_at: Date | null }>(
-    "SELECT status, started_at, finished_at FROM shopify_sync_jobs WHERE id = $1",
-    [bigJobId],
-  );
+  const full = await db.pool.query<
+    Columns<"shopify_sync_jobs", "status" | "started_at" | "finished_at">
+  >("SELECT status, started_at, finished_at FROM shopify_sync_jobs WHERE id = $1", [bigJobId]);
   const fullSync = full.rows[0];
   // How long the small shops' syncs queued while the huge shop's full sync ran: those queued
   // before it ended that started after it began.
@@ -271,9 +271,10 @@ try {
   const limit = (interval + 1) * 60;
   const perMinute = (done.rows[0]?.count ?? 0) / (windowSeconds / 60);
   const minutes = (ageSeconds: number) => (ageSeconds / 60).toFixed(1);
-  const fullSyncRun = fullSync?.finished_at
-    ? `${fullSync.status} in ${seconds(fullSync.finished_at.getTime() - fullSync.started_at.getTime())} s`
-    : `${fullSync?.status}, not finished in the window`;
+  const fullSyncRun =
+    fullSync?.started_at && fullSync.finished_at
+      ? `${fullSync.status} in ${seconds(fullSync.finished_at.getTime() - fullSync.started_at.getTime())} s`
+      : `${fullSync?.status}, not finished in the window`;
   console.log(`
 window: ${windowSeconds.toFixed(0)} s real = ${minutes(windowSeconds * k)} simulated minutes; time compressed ${k}× (SYNC_INTERVAL_MINUTES=${interval} simulated = ${realInterval} real minutes, a tick every ${seconds(tickEveryMs)} s real); ${env.BENCH_WORKERS} worker processes × (WORKER_CONCURRENCY=${env.BENCH_CONCURRENCY} + 1 full-sync slot)
 incremental syncs: ${done.rows[0]?.count} = ${perMinute.toFixed(0)} per real minute = ${(perMinute / k).toFixed(0)} per simulated minute (the fleet needs ${(env.BENCH_SHOPS / interval).toFixed(0)} per simulated minute)

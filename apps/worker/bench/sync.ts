@@ -19,6 +19,7 @@ import { cpus, freemem, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type Columns,
   createDatabase,
   encryptSql,
   mirrorTables,
@@ -44,13 +45,10 @@ const size = {
   customers: benchEnv.BENCH_CUSTOMERS ?? 50_000 * scale,
 };
 const changes = benchEnv.BENCH_CHANGES;
-const secrets = {
-  AUTH_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
-  CRON_SECRET: "bench-cron-secret-0123456789abcdef01234567",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret-0123456789abcdef",
-  TOKEN_ENCRYPTION_KEY: "bench-token-key-0123456789abcdef0123456789",
-};
+// The tests' secrets (a throwaway cluster, nothing leaves this machine). Only the bench's own
+// process runs under the `test` condition that exports them; its children run with production
+// conditions and get them from it.
+const secrets = benchEnv.BENCH_SECRETS ?? (await import("@roestify/runtime/testing")).testSecrets;
 const standardThrottle = { restoreRate: 100, maximumAvailable: 2000 };
 
 interface WorkerResult {
@@ -243,7 +241,7 @@ async function main(): Promise<void> {
 
     const { organizationId, connectionId } = await connect(db, sim);
     const runJob = async (type: "full_sync" | "incremental_sync") => {
-      const job = await db.query<{ id: string }>(
+      const job = await db.query<Columns<"shopify_sync_jobs", "id">>(
         `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
          VALUES ($1, $2, $3, 'bench') RETURNING id`,
         [organizationId, connectionId, type],
@@ -266,9 +264,10 @@ async function main(): Promise<void> {
       );
       children.push(worker);
       const [result] = (await once(worker, "message")) as [WorkerResult];
-      const row = await db.query("SELECT status, last_error FROM shopify_sync_jobs WHERE id = $1", [
-        jobId,
-      ]);
+      const row = await db.query<Columns<"shopify_sync_jobs", "status" | "last_error">>(
+        "SELECT status, last_error FROM shopify_sync_jobs WHERE id = $1",
+        [jobId],
+      );
       if (row.rows[0]?.status !== "succeeded") throw new Error(JSON.stringify(row.rows[0]));
       return result;
     };
@@ -364,10 +363,11 @@ function stage(what: string) {
   console.error(`bench: ${new Date().toISOString()} ${what}`);
 }
 
-function child(env: Record<string, string>, execArgv: string[] = []): ChildProcess {
+/** This file in another role, with the given Node flags only (not the bench's `test` condition). */
+function child(env: Record<string, string>, execArgv: string[]): ChildProcess {
   return fork(fileURLToPath(import.meta.url), {
-    env: childEnv(env),
-    execArgv: [...process.execArgv, ...execArgv],
+    env: childEnv({ ...env, BENCH_SECRETS: JSON.stringify(secrets) }),
+    execArgv,
   });
 }
 
@@ -401,7 +401,7 @@ async function connect(db: pg.Client, sim: ReturnType<typeof rpc>) {
   };
   const shop = (await sim("getShop", SHOP)) as { locations: { id: string; isPrimary: boolean }[] };
   const primary = shop.locations.find((location) => location.isPrimary)?.id as string;
-  const result = await db.query<{ id: string }>(
+  const result = await db.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections
        (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
@@ -497,7 +497,7 @@ async function incrementalBench(
   sim: ReturnType<typeof rpc>,
   runJob: (type: "incremental_sync") => Promise<WorkerResult>,
 ) {
-  const ids = await db.query<{ shopify_id: string }>(
+  const ids = await db.query<Columns<"shopify_products", "shopify_id">>(
     "SELECT shopify_id FROM shopify_products ORDER BY random() LIMIT $1",
     [changes],
   );

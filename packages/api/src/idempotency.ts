@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Queryable } from "@roestify/db";
+import type { Columns, Queryable } from "@roestify/db";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
 import { protectedProcedure } from "./trpc.ts";
@@ -52,7 +52,9 @@ export async function performOnce<T>(
   if (!key) return perform();
   await tx.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [organizationId, key]);
   const requestHash = createHash("sha256").update(canonicalJson(request)).digest("hex");
-  const earlier = await tx.query<{ request_hash: string | null; response: T }>(
+  const earlier = await tx.query<
+    Columns<"idempotent_requests", "request_hash" | "response", { response: T }>
+  >(
     "SELECT request_hash, response FROM idempotent_requests WHERE organization_id = $1 AND key = $2",
     [organizationId, key],
   );

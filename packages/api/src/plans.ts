@@ -1,4 +1,4 @@
-import { type Plan, type Queryable, typed } from "@roestify/db";
+import { type Columns, type Plan, type Queryable, typed } from "@roestify/db";
 import { ApiError } from "./errors.ts";
 
 /** Manual syncs per UTC day; `null` is unlimited. */
@@ -17,7 +17,7 @@ export async function useManualSync(db: Queryable, organizationId: string): Prom
     .$narrowType<{ plan: Plan }>()
     .executeTakeFirst();
   const limit = manualSyncQuota[org?.plan ?? "free"];
-  const used = await db.query<{ manual_syncs: number }>(
+  const used = await db.query<Columns<"plan_usage", "manual_syncs">>(
     `INSERT INTO plan_usage (organization_id, day, manual_syncs)
      VALUES ($1, (now() AT TIME ZONE 'UTC')::date, 1)
      ON CONFLICT (organization_id, day) DO UPDATE SET manual_syncs = plan_usage.manual_syncs + 1

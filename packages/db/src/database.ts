@@ -15,6 +15,17 @@ export type TypedSql = Kysely<DB>;
 /** A row of one of our tables as a SELECT returns it. */
 export type Row<Table extends keyof DB> = Selectable<DB[Table]>;
 
+/**
+ * Some columns of a table as a raw query returns them, named and typed by the generated schema:
+ * renaming or removing a column fails typecheck. `Narrowed` gives a column the type the schema
+ * cannot know (a jsonb column's shape, a CHECKed text column's enum); it can only narrow.
+ */
+export type Columns<
+  Table extends keyof DB,
+  Name extends keyof Row<Table>,
+  Narrowed extends { [N in Name]?: Row<Table>[N] } = Record<never, never>,
+> = { [N in Name]: N extends keyof Narrowed ? Narrowed[N] : Row<Table>[N] };
+
 export interface Database {
   /** The connection string (graphile-worker opens its own connections with it). */
   url: string;

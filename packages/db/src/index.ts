@@ -1,5 +1,6 @@
 export { ConfigError, parseEnv } from "./config.ts";
 export {
+  type Columns,
   createDatabase,
   type Database,
   type Queryable,

@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import type { Columns, Queryable, Row } from "@roestify/db";
 
 /**
  * How the Roestify SKUs of an organisation (given as an SQL expression) map to the mirrored
@@ -7,7 +7,10 @@ import type { Queryable } from "@roestify/db";
  * a second time). An explicit list `shopify_variant_ids` wins; else every variant with
  * exactly that SKU (case-sensitive) shares the SKU's stock.
  */
-export const skuMappingSql = (organization: string, itemColumns: string[] = []) => {
+export const skuMappingSql = (
+  organization: string,
+  itemColumns: (keyof Row<"inventory_items">)[] = [],
+) => {
   const from = (variants: string, explicit: boolean) => `
     SELECT i.id AS item_id, i.organization_id, i.sku,${itemColumns.map((column) => ` i.${column},`).join("")}
            c.id AS connection_id,
@@ -24,10 +27,20 @@ export const skuMappingSql = (organization: string, itemColumns: string[] = []) 
     UNION ALL ${from("v.shopify_id = ANY (i.shopify_variant_ids)", true)}`;
 };
 
-export interface SkuMapping {
-  connection_id: string | null;
-  push_enabled: boolean | null;
-  variant_ids: string[];
+/** A row of `skuMappingSql` (without its `itemColumns`): null where no connection or variant matched. */
+export interface MappedSku {
+  item_id: Row<"inventory_items">["id"];
+  organization_id: Row<"inventory_items">["organization_id"];
+  sku: Row<"inventory_items">["sku"];
+  connection_id: Row<"shopify_connections">["id"] | null;
+  location_id: Row<"shopify_connections">["inventory_location_id"];
+  push_enabled: Row<"shopify_connections">["inventory_push_enabled"] | null;
+  variant_id: Row<"shopify_product_variants">["shopify_id"] | null;
+  inventory_item_id: Row<"shopify_product_variants">["inventory_item_id"];
+}
+
+export interface SkuMapping extends Pick<MappedSku, "connection_id" | "push_enabled"> {
+  variant_ids: NonNullable<MappedSku["variant_id"]>[];
 }
 
 /** The connection and mapped variants of one Roestify SKU. */
@@ -58,7 +71,7 @@ export async function mapSku(
   variantIds: string[] | null,
 ): Promise<{ unknownVariants: number[] } | "mapped" | "unknown_sku"> {
   if (variantIds?.length) {
-    const known = await db.query<{ shopify_id: string }>(
+    const known = await db.query<Columns<"shopify_product_variants", "shopify_id">>(
       `SELECT v.shopify_id FROM shopify_product_variants v
        JOIN shopify_connections c ON c.id = v.connection_id
        WHERE c.organization_id = $1 AND v.shopify_id = ANY ($2::bigint[])`,

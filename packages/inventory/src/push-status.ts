@@ -1,5 +1,5 @@
-import type { Queryable } from "@roestify/db";
-import { skuMappingSql } from "./mapping.ts";
+import type { Columns, Queryable, Row } from "@roestify/db";
+import { type MappedSku, skuMappingSql } from "./mapping.ts";
 
 /** How a SKU's stock stands with Shopify, as `GET /api/v1/inventory` shows it. */
 export const pushStatuses = [
@@ -15,13 +15,11 @@ export type PushStatus = (typeof pushStatuses)[number];
 /** What a push leaves in `inventory_items.push_status`. */
 export type PushOutcome = "pushed" | "conflict";
 
-export interface PushTarget {
-  item_id: string;
-  sku: string;
-  inventory_item_id: string;
-  location_id: string;
+export interface PushTarget extends Pick<MappedSku, "item_id" | "sku"> {
+  inventory_item_id: NonNullable<MappedSku["inventory_item_id"]>;
+  location_id: NonNullable<MappedSku["location_id"]>;
   target: number;
-  shopify_available: number | null;
+  shopify_available: Row<"shopify_inventory_levels">["available"] | null;
 }
 
 /**
@@ -61,8 +59,8 @@ export async function pushTargets(db: Queryable, connectionId: string): Promise<
  */
 export async function connectionsPendingPush(
   db: Queryable,
-): Promise<{ id: string; organization_id: string }[]> {
-  const result = await db.query<{ id: string; organization_id: string }>(
+): Promise<Columns<"shopify_connections", "id" | "organization_id">[]> {
+  const result = await db.query<Columns<"shopify_connections", "id" | "organization_id">>(
     `SELECT DISTINCT connection_id AS id, organization_id
      FROM (${targetsSql({ organization: "i.organization_id", connection: "m.connection_id" })}) t
      WHERE differs AND push_status IS DISTINCT FROM 'conflict'`,

@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import type { Queryable, Row } from "@roestify/db";
 import { type AdminClient, allNodes, gidNumber, type Page } from "@roestify/shopify";
 import {
   refundLineItemsQuery,
@@ -48,7 +48,8 @@ export async function mirrorRefunds(
   client: AdminClient,
   connectionId: string,
 ): Promise<void> {
-  const missing = await db.query<{ id: string; order_id: string }>(
+  // `id`: the refund's GID, from the order's JSON.
+  const missing = await db.query<{ id: string; order_id: Row<"shopify_orders">["shopify_id"] }>(
     `SELECT DISTINCT refund->>'id' AS id, o.shopify_id AS order_id
      FROM ledger_pending_orders p
      JOIN shopify_orders o ON o.connection_id = p.connection_id AND o.shopify_id = p.order_id

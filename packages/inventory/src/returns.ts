@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import type { Queryable, Row } from "@roestify/db";
 import {
   type AdminClient,
   allNodes,
@@ -101,7 +101,7 @@ export async function mirrorReturns(
   client: AdminClient,
   connectionId: string,
 ): Promise<void> {
-  const orders = await db.query<{ order_id: string }>(
+  const orders = await db.query<{ order_id: Row<"shopify_orders">["shopify_id"] }>(
     `SELECT o.shopify_id AS order_id
      FROM ledger_pending_orders p
      JOIN shopify_connections c ON c.id = p.connection_id

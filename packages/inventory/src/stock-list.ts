@@ -1,5 +1,5 @@
-import type { Queryable } from "@roestify/db";
-import { skuMappingSql } from "./mapping.ts";
+import type { Columns, Queryable, Row } from "@roestify/db";
+import { type MappedSku, skuMappingSql } from "./mapping.ts";
 import { type PushOutcome, type PushStatus, pushStatus } from "./push-status.ts";
 
 export interface SkuStock {
@@ -22,27 +22,24 @@ const listedItemColumns = [
   "last_pushed_at",
   "push_status",
   "push_error",
-];
+] as const satisfies (keyof Row<"inventory_items">)[];
 
 /**
  * Every Roestify SKU of the organisation with its stock, the Shopify variants that share it (each
  * with Shopify's last known quantity at the inventory location) and how the last push went.
  */
 export async function listStock(db: Queryable, organizationId: string): Promise<SkuStock[]> {
-  const rows = await db.query<{
-    sku: string;
-    title: string | null;
-    available: number;
-    location_id: string | null;
-    connected: boolean;
-    push_enabled: boolean | null;
-    variant_id: string | null;
-    shopify_available: number | null;
-    last_pushed_quantity: number | null;
-    last_pushed_at: Date | null;
-    push_status: PushOutcome | null;
-    push_error: string | null;
-  }>({
+  const rows = await db.query<
+    Pick<MappedSku, "sku" | "location_id" | "push_enabled" | "variant_id"> &
+      Columns<
+        "inventory_items",
+        (typeof listedItemColumns)[number],
+        { push_status: PushOutcome | null }
+      > & {
+        connected: boolean;
+        shopify_available: Row<"shopify_inventory_levels">["available"] | null;
+      }
+  >({
     // Prepared once per pooled connection: planning it would cost more than running it.
     name: "inventory.list-stock",
     // One row per mapped variant, in SKU order (a SKU is unique in its organisation); grouped

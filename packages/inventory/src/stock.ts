@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import { type Columns, type Queryable, typed } from "@roestify/db";
 
 export interface Movement {
   organizationId: string;
@@ -16,22 +16,24 @@ export interface Movement {
  * transaction: whatever the caller decides from `available` still holds when it books.
  */
 export async function lockOrCreateSku(db: Queryable, organizationId: string, sku: string) {
-  const result = await db.query<{ id: string; available: number }>(
+  const result = await db.query<Columns<"inventory_items", "id" | "available">>(
     `INSERT INTO inventory_items (organization_id, sku) VALUES ($1, $2)
      ON CONFLICT (organization_id, sku) DO UPDATE SET sku = EXCLUDED.sku
      RETURNING id, available`,
     [organizationId, sku],
   );
-  return result.rows[0] as { id: string; available: number };
+  return result.rows[0] as Columns<"inventory_items", "id" | "available">;
 }
 
 /** A known SKU of the organisation with its row locked for the caller's transaction. */
 export async function lockSku(db: Queryable, organizationId: string, sku: string) {
-  const result = await db.query<{ id: string; available: number }>(
-    "SELECT id, available FROM inventory_items WHERE organization_id = $1 AND sku = $2 FOR UPDATE",
-    [organizationId, sku],
-  );
-  return result.rows[0];
+  return typed(db)
+    .selectFrom("inventory_items")
+    .select(["id", "available"])
+    .where("organization_id", "=", organizationId)
+    .where("sku", "=", sku)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Books one movement; the SKU's running balance moves with it (a trigger, same transaction). */
@@ -39,7 +41,7 @@ export async function bookMovement(
   db: Queryable,
   movement: Movement,
 ): Promise<{ movementId: string; available: number }> {
-  const result = await db.query<{ id: string }>(
+  const result = await db.query<Columns<"inventory_movements", "id">>(
     `INSERT INTO inventory_movements
        (organization_id, inventory_item_id, kind, delta, source_ref, occurred_at, reason, note)
      VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7, $8) RETURNING id`,
@@ -54,9 +56,10 @@ export async function bookMovement(
       movement.note ?? null,
     ],
   );
-  const balance = await db.query<{ available: number }>(
-    "SELECT available FROM inventory_items WHERE id = $1",
-    [movement.itemId],
-  );
-  return { movementId: result.rows[0]?.id as string, available: balance.rows[0]?.available ?? 0 };
+  const balance = await typed(db)
+    .selectFrom("inventory_items")
+    .select("available")
+    .where("id", "=", movement.itemId)
+    .executeTakeFirst();
+  return { movementId: result.rows[0]?.id as string, available: balance?.available ?? 0 };
 }

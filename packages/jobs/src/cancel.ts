@@ -1,7 +1,10 @@
-import type { Queryable } from "@roestify/db";
+import type { Columns, Queryable } from "@roestify/db";
 
 /** Which jobs to cancel: one job, or every job of a connection (uninstall, disconnect). */
 export type CancelTarget = { jobId: string } | { connectionId: string };
+
+/** A cancelled job and the status it had. */
+type Cancelled = Columns<"shopify_sync_jobs", "id"> & { previous: "queued" | "running" };
 
 /**
  * Cancels queued and running jobs in one conditional UPDATE. A queued job's graphile-worker job
@@ -9,13 +12,10 @@ export type CancelTarget = { jobId: string } | { connectionId: string };
  * stops at its next step, because every write of the task proceeds only while its row is still
  * `running` (see the worker's job bookkeeping). Returns the jobs cancelled.
  */
-export async function cancelJobs(
-  db: Queryable,
-  target: CancelTarget,
-): Promise<{ id: string; previous: "queued" | "running" }[]> {
+export async function cancelJobs(db: Queryable, target: CancelTarget): Promise<Cancelled[]> {
   const [column, value] =
     "jobId" in target ? ["id", target.jobId] : ["connection_id", target.connectionId];
-  const cancelled = await db.query<{ id: string; previous: "queued" | "running" }>(
+  const cancelled = await db.query<Cancelled>(
     `WITH target AS (
        SELECT id, status FROM shopify_sync_jobs
        WHERE ${column} = $1 AND status IN ('queued', 'running')

@@ -1,4 +1,4 @@
-import { type Queryable, typed } from "@roestify/db";
+import { type Columns, type Queryable, typed } from "@roestify/db";
 import type { JobType, SyncJobPayload } from "./job-types.ts";
 
 export const maxAttempts = 5;
@@ -20,7 +20,7 @@ export async function enqueueJob(
   },
 ): Promise<{ jobId: string; created: boolean }> {
   for (;;) {
-    const inserted = await db.query<{ id: string }>(
+    const inserted = await db.query<Columns<"shopify_sync_jobs", "id">>(
       `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by, max_attempts)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (connection_id, type) WHERE status = 'queued' DO NOTHING

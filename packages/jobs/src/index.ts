@@ -11,4 +11,3 @@ export { startRunner } from "./runner.ts";
 export { type SyncTaskOptions, syncTask } from "./sync-task.ts";
 export { createTaskList, crontab, fullSyncTasks, quickTasks } from "./tasks.ts";
 export { enqueueDueSyncsSql, runQueueTick } from "./tick.ts";
-export { holdWorkerLiveness } from "./worker-liveness.ts";

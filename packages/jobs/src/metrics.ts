@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import type { Columns, Queryable } from "@roestify/db";
 import { processMetrics } from "@roestify/shopify";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { jobTypes } from "./job-types.ts";
@@ -14,6 +14,8 @@ export const jobDuration = new Histogram({
 
 const endedStatuses = ["succeeded", "failed", "cancelled"] as const;
 
+type JobsCounted = Columns<"shopify_sync_jobs", "type" | "status"> & { count: number };
+
 /**
  * The figures of shared state, read from the database at each scrape so that every process
  * reports the same: jobs that ended, the queue, connections, webhooks, SKUs in conflict.
@@ -21,16 +23,16 @@ const endedStatuses = ["succeeded", "failed", "cancelled"] as const;
 async function sharedMetrics(db: Queryable): Promise<Registry> {
   const registry = new Registry();
   const [ended, queue, connections, conflicts, webhookTable] = await Promise.all([
-    db.query<{ type: string; status: string; count: number }>(
+    db.query<JobsCounted>(
       `SELECT type, status, count(*)::float8 AS count FROM shopify_sync_jobs
        WHERE status IN ('succeeded', 'failed', 'cancelled') GROUP BY type, status`,
     ),
-    db.query<{ type: string; status: string; count: number; age: number }>(
+    db.query<JobsCounted & { age: number }>(
       `SELECT type, status, count(*)::float8 AS count,
               extract(epoch FROM now() - min(created_at))::float8 AS age
        FROM shopify_sync_jobs WHERE status IN ('queued', 'running') GROUP BY type, status`,
     ),
-    db.query<{ status: string; count: number; oldest: number | null }>(
+    db.query<Columns<"shopify_connections", "status"> & { count: number; oldest: number | null }>(
       `SELECT status, count(*)::float8 AS count,
               extract(epoch FROM now() - min(coalesce(last_synced_at, connected_at)))::float8 AS oldest
        FROM shopify_connections GROUP BY status`,
@@ -110,7 +112,7 @@ async function sharedMetrics(db: Queryable): Promise<Registry> {
   });
   // The webhook table comes with the webhooks; until then the family has no samples.
   if (webhookTable.rows[0]?.present) {
-    const topics = await db.query<{ topic: string; count: number }>(
+    const topics = await db.query<Columns<"shopify_webhook_events", "topic"> & { count: number }>(
       "SELECT topic, count(*)::float8 AS count FROM shopify_webhook_events GROUP BY topic",
     );
     for (const row of topics.rows) webhooks.inc({ topic: row.topic }, row.count);

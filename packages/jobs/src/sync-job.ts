@@ -1,4 +1,5 @@
 import {
+  type Columns,
   type JobStatus,
   type JobType,
   type MirrorTable,
@@ -10,15 +11,17 @@ import { adoptVariantSkus, applyShopifyToLedger, mirrorRestockSources } from "@r
 import type { Services } from "@roestify/runtime";
 import type { AdminClient, SyncRun, SyncState } from "@roestify/shopify";
 
-export interface SyncJobRow {
-  id: string;
-  connection_id: string;
-  type: JobType;
-  status: JobStatus;
-  progress: Record<string, string>;
-  rows_written: Partial<Record<MirrorTable, number>>;
-  state: SyncState;
-}
+export type SyncJobRow = Columns<
+  "shopify_sync_jobs",
+  "id" | "connection_id" | "type" | "status" | "progress" | "rows_written" | "state",
+  {
+    type: JobType;
+    status: JobStatus;
+    progress: Record<string, string>;
+    rows_written: Partial<Record<MirrorTable, number>>;
+    state: SyncState;
+  }
+>;
 
 export async function loadSyncJob(db: Queryable, id: string): Promise<SyncJobRow | null> {
   const result = await db.query<SyncJobRow>(

@@ -148,11 +148,12 @@ export function syncTask<Type extends JobType>(
     const attemptEnded = jobDuration.startTimer({ type });
     try {
       await markRunning(db.pool, job.id, helpers.job.attempts);
-      const connection = await db.pool.query<{ shop: string }>(
-        "SELECT shop FROM shopify_connections WHERE id = $1",
-        [job.connection_id],
-      );
-      const shop = connection.rows[0]?.shop as string;
+      const connection = await db.sql
+        .selectFrom("shopify_connections")
+        .select("shop")
+        .where("id", "=", job.connection_id)
+        .executeTakeFirst();
+      const shop = connection?.shop as string;
       const client = createAdminClient({
         env: services.shopify,
         shop,

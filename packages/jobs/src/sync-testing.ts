@@ -3,8 +3,7 @@
  * graphile-worker would drive it, and the shop's data read independently of the sync code.
  */
 
-import type { JobType } from "@roestify/db";
-import { encryptSql } from "@roestify/db";
+import { type Columns, encryptSql, type JobType } from "@roestify/db";
 import { createTestDatabase } from "@roestify/db/testing";
 import type { Services } from "@roestify/runtime";
 import { testSecrets, testServices } from "@roestify/runtime/testing";
@@ -60,7 +59,7 @@ export async function connectShop(
   await services.db.pool.query("INSERT INTO organizations (id) VALUES ($1)", [organizationId]);
   const token = simulator.createAccessToken(shop, { scope }).access_token;
   const primary = simulator.getShop(shop).locations.find((location) => location.isPrimary);
-  const result = await services.db.pool.query<{ id: string }>(
+  const result = await services.db.pool.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections
        (organization_id, shop, scopes, api_version, access_token_encrypted, inventory_location_id)
      VALUES ($1, $2, 'read_products', '2026-10', ${encryptSql("$3", "$4")}, $5) RETURNING id`,
@@ -74,12 +73,17 @@ export async function queueJob(
   connection: { organizationId: string; connectionId: string },
   type: JobType,
 ) {
-  const result = await services.db.pool.query<{ id: string }>(
-    `INSERT INTO shopify_sync_jobs (organization_id, connection_id, type, requested_by)
-     VALUES ($1, $2, $3, 'test') RETURNING id`,
-    [connection.organizationId, connection.connectionId, type],
-  );
-  return result.rows[0]?.id as string;
+  const job = await services.db.sql
+    .insertInto("shopify_sync_jobs")
+    .values({
+      organization_id: connection.organizationId,
+      connection_id: connection.connectionId,
+      type,
+      requested_by: "test",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return job.id;
 }
 
 /** Runs one attempt of the task as graphile-worker would (attempt numbers start at 1). */
@@ -113,7 +117,9 @@ export async function runJob(
 
 /** A SKU's stock in Roestify and its movements as "kind delta", in booking order. */
 export async function skuStock(services: Services, organizationId: string, sku: string) {
-  const result = await services.db.pool.query<{ available: number; kinds: string[] }>(
+  const result = await services.db.pool.query<
+    Columns<"inventory_items", "available"> & { kinds: string[] }
+  >(
     `SELECT i.available, array_agg(m.kind || ' ' || m.delta ORDER BY m.created_at, m.source_ref) AS kinds
      FROM inventory_items i JOIN inventory_movements m ON m.inventory_item_id = i.id
      WHERE i.organization_id = $1 AND i.sku = $2 GROUP BY i.id`,
@@ -300,12 +306,13 @@ export async function readMirrors(services: Services, connectionId: string) {
        FROM shopify_product_variants WHERE connection_id = $1`,
     ),
     orders: (
-      await services.db.pool.query<{
-        shopify_id: string;
-        name: string;
-        cancelled: boolean;
-        line_items: Record<string, unknown>[];
-      }>(
+      await services.db.pool.query<
+        Columns<
+          "shopify_orders",
+          "shopify_id" | "name" | "line_items",
+          { line_items: Record<string, unknown>[] }
+        > & { cancelled: boolean }
+      >(
         `SELECT shopify_id, name, cancelled_at IS NOT NULL AS cancelled, line_items
          FROM shopify_orders WHERE connection_id = $1`,
         [connectionId],

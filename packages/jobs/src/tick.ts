@@ -1,4 +1,4 @@
-import { type JobType, type Row, transaction } from "@roestify/db";
+import { type Columns, type JobType, transaction } from "@roestify/db";
 import { connectionsPendingPush } from "@roestify/inventory";
 import type { Services } from "@roestify/runtime";
 import { accessTokenFor } from "@roestify/shopify";
@@ -78,7 +78,7 @@ async function enqueuePendingPushes(services: Services): Promise<number> {
   return queueForEach(services, await connectionsPendingPush(services.db.pool), "inventory_push");
 }
 
-type Connection = Pick<Row<"shopify_connections">, "id" | "organization_id">;
+type Connection = Columns<"shopify_connections", "id" | "organization_id">;
 
 /** Queues a job of the type for each connection; returns how many were new (not deduplicated). */
 async function queueForEach(
@@ -111,7 +111,7 @@ async function removeExpiredRows({ db }: Services): Promise<void> {
 
 async function refreshExpiringTokens(services: Services): Promise<void> {
   const { db, shopify, log } = services;
-  const expiring = await db.pool.query<{ id: string }>(
+  const expiring = await db.pool.query<Columns<"shopify_connections", "id">>(
     `SELECT id FROM shopify_connections
      WHERE status = 'active' AND refresh_token_encrypted IS NOT NULL
        AND access_token_expires_at < now() + make_interval(secs => $1)`,

@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import { type Queryable, typed } from "@roestify/db";
 import type { WorkerUtils } from "graphile-worker";
 
 // graphile-worker keeps a crashed worker's jobs locked for 4 hours. Each of our worker pools (the
@@ -33,9 +33,9 @@ export async function releaseDeadWorkers(
   db: Queryable,
   utils: Pick<WorkerUtils, "forceUnlockWorkers">,
 ): Promise<string[]> {
-  const workers = await db.query<{ worker_id: string }>("SELECT worker_id FROM job_workers");
+  const workers = await typed(db).selectFrom("job_workers").select("worker_id").execute();
   const dead: string[] = [];
-  for (const { worker_id: workerId } of workers.rows) {
+  for (const { worker_id: workerId } of workers) {
     const probe = await db.query<{ free: boolean }>(
       "SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free",
       [livenessNamespace, workerId],

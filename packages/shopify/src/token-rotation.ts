@@ -1,4 +1,4 @@
-import { type Database, encryptSql } from "@roestify/db";
+import { type Columns, type Database, encryptSql } from "@roestify/db";
 import { type TokenKeys, tokenKeys } from "./env.ts";
 
 export interface RotationCount {
@@ -32,7 +32,9 @@ export async function rotateTokenKey(
     let last: string | undefined;
     try {
       await client.query("BEGIN");
-      const batch = await client.query<{ id: string; current: boolean; readable: boolean }>(
+      const batch = await client.query<
+        Columns<"shopify_connections", "id"> & { current: boolean; readable: boolean }
+      >(
         `SELECT id,
                 coalesce(token_key_fits(access_token_encrypted, $2), true)
                   AND coalesce(token_key_fits(refresh_token_encrypted, $2), true) AS current,

@@ -1,4 +1,11 @@
-import { type Database, decryptSql, decryptToken, encryptSql, type Queryable } from "@roestify/db";
+import {
+  type Columns,
+  type Database,
+  decryptSql,
+  decryptToken,
+  encryptSql,
+  type Queryable,
+} from "@roestify/db";
 import type pg from "pg";
 import { type ShopifyEnv, tokenKeys } from "./env.ts";
 import { refreshAccessToken, TokenRequestError, type TokenSet } from "./oauth.ts";
@@ -42,13 +49,13 @@ export async function storeTokens(
   );
 }
 
-interface StoredTokens {
-  shop: string;
-  status: string;
+type StoredTokens = Columns<
+  "shopify_connections",
+  "shop" | "status" | "access_token_expires_at"
+> & {
   access_token: string;
-  access_token_expires_at: Date | null;
   refresh_token: string | null;
-}
+};
 
 /** The connection's tokens, decrypted. */
 async function readTokens(db: Queryable, connectionId: string, keys: string[]) {
@@ -123,12 +130,14 @@ export async function accessTokenFor(
   }: { refreshWithinMs?: number; reuse?: { last: DecryptedToken | null } } = {},
 ): Promise<string> {
   const key = env.TOKEN_ENCRYPTION_KEY;
-  const stored = await db.pool.query<{
-    shop: string;
-    status: string;
-    access_token_expires_at: Date | null;
-    access_token_encrypted: Buffer;
-  }>(
+  const stored = await db.pool.query<
+    Columns<
+      "shopify_connections",
+      "shop" | "status" | "access_token_expires_at" | "access_token_encrypted",
+      // Only read while the connection is active, when it always holds one.
+      { access_token_encrypted: Buffer }
+    >
+  >(
     `SELECT shop, status, access_token_expires_at, access_token_encrypted
      FROM shopify_connections WHERE id = $1`,
     [connectionId],

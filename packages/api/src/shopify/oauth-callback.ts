@@ -1,4 +1,4 @@
-import { type Queryable, transaction } from "@roestify/db";
+import { type Columns, type Queryable, transaction } from "@roestify/db";
 import { enqueueJob } from "@roestify/jobs";
 import type { Services } from "@roestify/runtime";
 import {
@@ -189,7 +189,7 @@ async function saveConnection(
     options.organizationId,
     options.shop,
   ]);
-  const result = await tx.query<{ id: string }>(
+  const result = await tx.query<Columns<"shopify_connections", "id">>(
     `INSERT INTO shopify_connections (organization_id, shop, api_version, scopes, access_token_encrypted)
      VALUES ($1, $2, $3, '', '\\x')
      ON CONFLICT (organization_id) DO UPDATE SET status = 'active', api_version = $3, connected_at = now()

@@ -1,4 +1,5 @@
 import {
+  type Columns,
   type ConnectionStatus,
   connectionStatuses,
   type JobStatus,
@@ -8,6 +9,7 @@ import {
   type MirrorTable,
   mirrorTables,
   type Queryable,
+  type Row,
 } from "@roestify/db";
 import pg, { type CustomTypesConfig } from "pg";
 import { z } from "zod";
@@ -133,15 +135,15 @@ export const connectionJsonSql = `(
       FROM shopify_locations l WHERE l.connection_id = c.id))
   FROM shopify_connections c WHERE c.organization_id = $1)`;
 
-interface ConnectionJson {
-  shop: string;
-  status: string;
-  scopes: string;
+/** `connectionJsonSql`'s value: timestamps and bigints as JSON holds them (strings). */
+type ConnectionJson = Columns<
+  "shopify_connections",
+  "shop" | "status" | "scopes" | "inventory_push_enabled"
+> & {
   connected_at: string;
   inventory_location_id: string | null;
-  inventory_push_enabled: boolean;
-  locations: { id: string; name: string; is_primary: boolean; is_active: boolean }[];
-}
+  locations: (Columns<"shopify_locations", "name" | "is_primary" | "is_active"> & { id: string })[];
+};
 
 export function connectionView(connection: ConnectionJson): z.input<typeof connectionSchema> {
   return {
@@ -161,23 +163,30 @@ export function connectionView(connection: ConnectionJson): z.input<typeof conne
   };
 }
 
-/** The columns of a job that its view shows, as a row or a JSON value. */
-export const jobColumns =
-  "id, type, status, attempts, max_attempts, progress, last_error, created_at, started_at, finished_at, rows_written";
+const jobColumnNames = [
+  "id",
+  "type",
+  "status",
+  "attempts",
+  "max_attempts",
+  "progress",
+  "last_error",
+  "created_at",
+  "started_at",
+  "finished_at",
+  "rows_written",
+] as const satisfies (keyof Row<"shopify_sync_jobs">)[];
+type JobTimestamp = "created_at" | "started_at" | "finished_at";
 
-export interface JobRow {
-  id: string;
-  type: string;
-  status: string;
-  attempts: number;
-  max_attempts: number;
-  progress: Record<string, string>;
-  last_error: string | null;
-  created_at: Date | string;
-  started_at: Date | string | null;
-  finished_at: Date | string | null;
-  rows_written: Partial<Record<MirrorTable, number>>;
-}
+/** The columns of a job that its view shows, as a row or a JSON value. */
+export const jobColumns = jobColumnNames.join(", ");
+
+/** A job as `jobColumns` selects it: a row, or a JSON value (timestamps as strings then). */
+export type JobRow = Columns<
+  "shopify_sync_jobs",
+  Exclude<(typeof jobColumnNames)[number], JobTimestamp>,
+  { progress: Record<string, string>; rows_written: Partial<Record<MirrorTable, number>> }
+> & { [Column in JobTimestamp]: Row<"shopify_sync_jobs">[Column] | string };
 
 export function jobView(job: JobRow): z.input<typeof jobSchema> {
   return {

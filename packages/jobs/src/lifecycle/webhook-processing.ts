@@ -1,27 +1,21 @@
-import { type Queryable, transaction } from "@roestify/db";
+import { type Columns, type ConnectionStatus, type Queryable, transaction } from "@roestify/db";
 import type { Services } from "@roestify/runtime";
 import { changeTopics, exportCustomerData, redactCustomer } from "@roestify/shopify";
 import { z } from "zod";
 import { enqueueJob } from "../enqueue.ts";
 import { endConnection, purgeShop } from "./disconnect.ts";
 
-interface StoredEvent {
-  id: string;
-  event_id: string;
-  topic: string;
-  shop: string;
-  triggered_at: Date | null;
-  received_at: Date;
-  payload: unknown;
-  processed_at: Date | null;
-}
+type StoredEvent = Columns<
+  "shopify_webhook_events",
+  "id" | "event_id" | "topic" | "shop" | "triggered_at" | "received_at" | "payload" | "processed_at"
+>;
 
 /** A connection of the event's shop that existed when the event happened. */
-interface EventConnection {
-  id: string;
-  organization_id: string;
-  status: "active" | "reauth_required" | "disconnected";
-}
+type EventConnection = Columns<
+  "shopify_connections",
+  "id" | "organization_id" | "status",
+  { status: ConnectionStatus }
+>;
 
 interface TopicContext {
   tx: Queryable;

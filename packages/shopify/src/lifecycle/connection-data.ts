@@ -1,4 +1,4 @@
-import type { Queryable } from "@roestify/db";
+import { type Queryable, typed } from "@roestify/db";
 import { scrubOrderAssignments } from "./redacted-customers.ts";
 
 /**
@@ -26,11 +26,11 @@ export async function purgeConnection(
   connectionId: string,
   until: Date,
 ): Promise<string | null> {
-  const deleted = await db.query<{ organization_id: string; shop: string }>(
-    "DELETE FROM shopify_connections WHERE id = $1 RETURNING organization_id, shop",
-    [connectionId],
-  );
-  const connection = deleted.rows[0];
+  const connection = await typed(db)
+    .deleteFrom("shopify_connections")
+    .where("id", "=", connectionId)
+    .returning(["organization_id", "shop"])
+    .executeTakeFirst();
   if (!connection) return null;
   await db.query(
     `UPDATE shopify_webhook_events SET payload = NULL

@@ -1,3 +1,4 @@
+import type { Columns } from "@roestify/db";
 import { productDeletionsQuery, variantIdsQuery } from "../documents/index.ts";
 import { gidNumber } from "../shop-domain.ts";
 import { deleteProducts, deleteVariantsExcept } from "./mirror-writers.ts";
@@ -38,7 +39,7 @@ export async function syncProductDeletions(run: SyncRun): Promise<void> {
  * variants, so a deletion always leaves the mirror with more variants than Shopify counts.)
  */
 export async function pruneDeletedVariants(run: SyncRun, since: string): Promise<void> {
-  const changed = await run.db.pool.query<{ shopify_id: string }>(
+  const changed = await run.db.pool.query<Columns<"shopify_products", "shopify_id">>(
     `SELECT p.shopify_id FROM shopify_products p
      WHERE p.connection_id = $1 AND p.synced_at >= $2::timestamptz
        AND (p.raw->'variantsCount'->>'count')::int IS DISTINCT FROM (

@@ -1,4 +1,4 @@
-import type { Database, MirrorTable, Queryable } from "@roestify/db";
+import { type Database, type MirrorTable, type Queryable, typed } from "@roestify/db";
 import type { AdminClient } from "../admin-client.ts";
 import type { BulkFinished } from "./bulk-operation.ts";
 import { type DownloadOptions, defaultDownloadOptions } from "./jsonl.ts";
@@ -85,11 +85,13 @@ export async function saveCursor(
 }
 
 async function readCursor(db: Queryable, connectionId: string, resource: string) {
-  const result = await db.query<{ updated_at: Date }>(
-    "SELECT updated_at FROM shopify_sync_cursors WHERE connection_id = $1 AND resource = $2",
-    [connectionId, resource],
-  );
-  return result.rows[0]?.updated_at ?? null;
+  const cursor = await typed(db)
+    .selectFrom("shopify_sync_cursors")
+    .select("updated_at")
+    .where("connection_id", "=", connectionId)
+    .where("resource", "=", resource)
+    .executeTakeFirst();
+  return cursor?.updated_at ?? null;
 }
 
 /** Shopify's search takes second precision: `2026-11-26T10:00:00Z`. */
