@@ -3,7 +3,7 @@ import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
 import type { AnswerCache } from "./answer-cache.ts";
-import { authenticate, jwtKey } from "./auth.ts";
+import { authenticate, jwtKey, type User } from "./auth.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
 import { ensureOrganization } from "./organizations.ts";
 import { consumeRateLimit, type RateLimitName, userKey } from "./rate-limit.ts";
@@ -96,15 +96,21 @@ const t = initTRPC
     },
   });
 
-// ApiErrors keep their HTTP meaning under tRPC too (401 stays 401, not 500).
-const apiErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof ApiError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodes[cause.status] ?? "INTERNAL_SERVER_ERROR", cause });
+/** An ApiError as tRPC throws it: with its HTTP meaning (401 stays 401, not 500). */
+const trpcErrorOf = (cause: ApiError) =>
+  new TRPCError({ code: trpcCodes[cause.status] ?? "INTERNAL_SERVER_ERROR", cause });
+
+/** A middleware's result, failed with an ApiError's HTTP meaning when the error is one. */
+function withApiErrors<Result extends { ok: boolean; error?: { cause?: unknown } }>(
+  result: Result,
+): Result {
+  if (!result.ok && result.error?.cause instanceof ApiError) {
+    throw trpcErrorOf(result.error.cause);
   }
   return result;
-});
+}
+
+const apiErrors = t.middleware(async ({ next }) => withApiErrors(await next()));
 
 /**
  * tRPC's error answer (`{error: shape}` as tRPC sends it, formatted as above) for an error found
@@ -129,14 +135,21 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(apiErrors);
 
-/** Signed-in users; the organisation is created with plan `free` the first time it is seen. */
-export const protectedProcedure = publicProcedure
-  .meta({ auth: "user" })
-  .use(async ({ ctx, next }) => {
-    const user = await authenticate(ctx.authorization, await jwtKey(ctx.env.AUTH_JWT_SECRET));
+/**
+ * Signed-in users; the organisation is created with plan `free` the first time it is seen. One
+ * middleware both signs in and maps ApiErrors (publicProcedure's): each level of tRPC's chain
+ * copies its options twice, a share of a signed-in read's CPU. tRPC adds `user` to the context.
+ */
+export const protectedProcedure = t.procedure.meta({ auth: "user" }).use(async ({ ctx, next }) => {
+  let user: User;
+  try {
+    user = await authenticate(ctx.authorization, await jwtKey(ctx.env.AUTH_JWT_SECRET));
     await ensureOrganization(ctx.db, user.organizationId);
-    return next({ ctx: { ...ctx, user } });
-  });
+  } catch (error) {
+    throw error instanceof ApiError ? trpcErrorOf(error) : error;
+  }
+  return withApiErrors(await next({ ctx: { user } }));
+});
 
 /** A signed-in procedure with a per-user limit, counted right after authentication. */
 export const rateLimitedProcedure = (limit: RateLimitName) =>

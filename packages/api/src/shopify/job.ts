@@ -3,7 +3,7 @@ import { z } from "zod";
 import { answer } from "../answer.ts";
 import { ApiError } from "../errors.ts";
 import { protectedProcedure } from "../trpc.ts";
-import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
+import { type JobRow, jobColumns, jobRowTypes, jobSchema, jobView } from "./views.ts";
 
 export const jobInput = z.object({ id: z.string() });
 
@@ -14,7 +14,12 @@ const jobSql = `SELECT ${jobColumns} FROM shopify_sync_jobs WHERE id = $1 AND or
 /** A job of the organisation; any other id (another organisation's, not a UUID) is not found. */
 export async function findJob(db: Queryable, organizationId: string, id: string) {
   const found = z.uuid().safeParse(id).success
-    ? await db.query<JobRow>({ name: "shopify.job", text: jobSql, values: [id, organizationId] })
+    ? await db.query<JobRow>({
+        name: "shopify.job",
+        text: jobSql,
+        values: [id, organizationId],
+        types: jobRowTypes,
+      })
     : null;
   const row = found?.rows[0];
   if (!row) throw new ApiError("not_found");

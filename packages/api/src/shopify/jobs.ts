@@ -2,7 +2,7 @@ import { z } from "zod";
 import { answer } from "../answer.ts";
 import { protectedProcedure } from "../trpc.ts";
 import { findJob } from "./job.ts";
-import { type JobRow, jobColumns, jobSchema, jobView } from "./views.ts";
+import { type JobRow, jobColumns, jobRowTypes, jobSchema, jobView } from "./views.ts";
 
 export const jobsInput = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -50,8 +50,14 @@ export const jobs = protectedProcedure
             name: "shopify.jobs-after",
             text: pageAfterSql,
             values: [organizationId, input.limit + 1, before.id],
+            types: jobRowTypes,
           }
-        : { name: "shopify.jobs", text: firstPageSql, values: [organizationId, input.limit + 1] },
+        : {
+            name: "shopify.jobs",
+            text: firstPageSql,
+            values: [organizationId, input.limit + 1],
+            types: jobRowTypes,
+          },
     );
     const shown = page.rows.slice(0, input.limit);
     const more = page.rows.length > input.limit;

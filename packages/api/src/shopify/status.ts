@@ -7,13 +7,14 @@ import {
   type JobRow,
   jobColumns,
   jobView,
+  noMirrorRows,
   statusSchema,
-  zeroCounts,
 } from "./views.ts";
 
 // One statement: the connection with its locations, the latest job of each type (index on
 // organization_id, type, created_at) and the maintained mirror counts, whatever the shop's size;
-// as `json` values (see connectionJsonSql).
+// as `json` values (see connectionJsonSql). Types and mirrors are the code's own constants, so
+// they are written into the statement rather than sent (and parsed as an array) each time.
 const statusSql = `SELECT ${connectionJsonSql} AS connection,
   ${jobTypes
     .map(
@@ -23,7 +24,7 @@ const statusSql = `SELECT ${connectionJsonSql} AS connection,
     .join(",\n  ")},
   (SELECT json_object_agg(m.mirror, m.rows) FROM shopify_mirror_counts m
    JOIN shopify_connections c ON c.id = m.connection_id
-   WHERE c.organization_id = $1 AND m.mirror = ANY($2::text[])) AS mirror_counts`;
+   WHERE c.organization_id = $1 AND m.mirror IN (${mirrorTables.map((table) => `'${table}'`).join(", ")})) AS mirror_counts`;
 
 /** The organisation's connection, the latest job of each type and the size of each mirror. */
 export const status = protectedProcedure
@@ -40,7 +41,7 @@ export const status = protectedProcedure
     const result = await ctx.db.pool.query({
       name: "shopify.status",
       text: statusSql,
-      values: [ctx.user.organizationId, mirrorTables],
+      values: [ctx.user.organizationId],
     });
     const row = result.rows[0];
     const job = (type: string) => (row[type] ? jobView(row[type] as JobRow) : null);
@@ -51,6 +52,6 @@ export const status = protectedProcedure
         incremental_sync: job("incremental_sync"),
         inventory_push: job("inventory_push"),
       },
-      mirror_counts: { ...zeroCounts(), ...row.mirror_counts },
+      mirror_counts: { ...noMirrorRows, ...row.mirror_counts },
     };
   });
