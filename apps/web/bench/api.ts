@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type Columns,
+  childEnv,
   encryptSql,
   parseEnv,
   prepareDatabase,
@@ -95,7 +96,7 @@ async function main() {
     ) => {
       const child = fork(script, [], {
         execArgv,
-        env: { ...process.env, ...extra },
+        env: childEnv(extra),
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       });
       children.push(child);

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { childEnv } from "@roestify/db";
 import { testSecrets } from "@roestify/runtime/testing";
 
 /**
@@ -20,8 +21,7 @@ export async function startWebProcess(options: {
   const url = `http://127.0.0.1:${options.port}`;
   const child = fork(fileURLToPath(new URL("../src/main.ts", import.meta.url)), [], {
     execArgv: options.nodeArgs ?? [],
-    env: {
-      ...process.env,
+    env: childEnv({
       // The tests' configuration: a throwaway database, nothing of it leaves this machine.
       ...testSecrets,
       DATABASE_URL: options.databaseUrl,
@@ -29,7 +29,7 @@ export async function startWebProcess(options: {
       HOST: "127.0.0.1",
       APP_URL: url,
       ...options.env,
-    },
+    }),
     stdio: ["ignore", options.stdout ?? "ignore", "inherit", "ipc"],
   });
   const exited = new Promise<never>((_, reject) =>

@@ -25,6 +25,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   type Columns,
+  childEnv,
   createDatabase,
   type Database,
   encryptSql,
@@ -136,7 +137,7 @@ async function main() {
     // flags as its start script has them.
     const simulator = fork(fileURLToPath(import.meta.url), {
       execArgv: ["--conditions=test", ...simulatorNodeFlags],
-      env: { ...process.env, BENCH_ROLE: "simulator" },
+      env: childEnv({ BENCH_ROLE: "simulator" }),
     });
     children.push(simulator);
     await once(simulator, "message");
@@ -154,13 +155,12 @@ async function main() {
     // Production conditions, as `pnpm --filter @roestify/worker start` runs it.
     const worker = fork(fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
       execArgv: [],
-      env: {
-        ...process.env,
+      env: childEnv({
         ...config,
         DATABASE_URL: cluster.url,
         WORKER_CONCURRENCY: String(env.BENCH_WORKER_CONCURRENCY),
         LOG_LEVEL: "warn",
-      },
+      }),
     });
     children.push(worker);
 

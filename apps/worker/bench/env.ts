@@ -28,6 +28,3 @@ const schema = z.object({
 });
 
 export const benchEnv = parseEnv(schema, process.env);
-
-/** The environment of a child process of the bench: this one's, with `settings` on top. */
-export const childEnv = (settings: Record<string, string>) => ({ ...process.env, ...settings });

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type Columns,
+  childEnv,
   createDatabase,
   encryptSql,
   mirrorTables,
@@ -35,7 +36,7 @@ import type { JobHelpers } from "graphile-worker";
 import pg from "pg";
 import { workerNodeFlags } from "../src/node-flags.ts";
 import { type CopyRows, copyIn, copyOut } from "./copy.ts";
-import { benchEnv, childEnv } from "./env.ts";
+import { benchEnv } from "./env.ts";
 
 const SHOP = "bench-roesterei.myshopify.com";
 const scale = benchEnv.BENCH_SCALE;

@@ -12,3 +12,9 @@ export function parseEnv<T>(schema: z.ZodType<T>, source: NodeJS.ProcessEnv): T 
   const issue = parsed.error.issues[0];
   throw new ConfigError(`${issue?.path.join(".")}: ${issue?.message}`);
 }
+
+/** The environment of a child process (a bench's worker, web app, simulator): this one's, with `settings` on top. */
+export const childEnv = (settings: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...settings,
+});

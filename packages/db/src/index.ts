@@ -1,4 +1,4 @@
-export { ConfigError, parseEnv } from "./config.ts";
+export { ConfigError, childEnv, parseEnv } from "./config.ts";
 export {
   type Columns,
   createDatabase,
