@@ -74,9 +74,18 @@ export async function listStock(db: Queryable, organizationId: string): Promise<
     if (row[10] !== null) sku.variants.push({ variantId: row[10], shopifyAvailable: row[11] });
   }
   return skus.map(({ row, variants }) => {
-    const [sku, title, available, lastPushedQuantity, lastPushedAt, outcome, pushError, ...rest] =
-      row;
-    const [connected, locationId, pushEnabled] = rest;
+    const [
+      sku,
+      title,
+      available,
+      lastPushedQuantity,
+      lastPushedAt,
+      outcome,
+      pushError,
+      connected,
+      locationId,
+      pushEnabled,
+    ] = row;
     return {
       sku,
       title,
